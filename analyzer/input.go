@@ -1,0 +1,45 @@
+package analyzer
+
+import "github.com/lockscope/lockscope/tracer/event"
+
+// Input is everything recorded about one lockscope invocation: the site table
+// from the rewrite and one Process per target process started.
+type Input struct {
+	Target Target
+	Tool   Tool
+	Sites  *event.SiteTable
+	// ModuleDir is the root of the target's module; stack frames under it
+	// are the user's own code (preferred for locations and fingerprints).
+	ModuleDir string
+	Processes []*Process
+	// Thresholds tune the timing checks; zero values mean the defaults.
+	Thresholds Thresholds
+}
+
+// Thresholds tune checks that judge timing.
+type Thresholds struct {
+	// LongHold is the hold time above which a hold is reported (default 100ms).
+	LongHoldNs int64
+}
+
+// Process is one run of one target process.
+type Process struct {
+	Run     int    // 1-based repetition (--runs)
+	Package string // import path for a test binary, or the program's name
+	Events  []event.Event
+	// EventWarnings say what was lost reading the event log.
+	EventWarnings []string
+	ExitCode      int
+	// TimedOut is set when lockscope stopped the process at its deadline.
+	TimedOut bool
+	// Signal names the signal that ended the process, if one did.
+	Signal     string
+	DurationMs int64
+	// Output is the tail of the process's combined stdout and stderr
+	// (bounded), used to explain failures; OutputPath is the whole file.
+	Output     string
+	OutputPath string
+	EventsPath string
+	// StartError is set when the process could not be started at all.
+	StartError string
+}

@@ -1,0 +1,140 @@
+package analyzer
+
+// Result is the whole outcome of a lockscope run: the findings.json document.
+// Field names are a stable contract (version 1): fields may be added, never
+// renamed.
+type Result struct {
+	Version    int          `json:"version"`
+	Tool       Tool         `json:"tool"`
+	Target     Target       `json:"target"`
+	Findings   []Finding    `json:"findings"`
+	Graph      Graph        `json:"graph"`
+	Contention []Contention `json:"contention"`
+	Runs       []RunSummary `json:"runs,omitempty"`
+	Warnings   []string     `json:"warnings,omitempty"`
+}
+
+// Tool names the program that produced a Result.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Target says what was run.
+type Target struct {
+	Kind    string `json:"kind"` // "scenario", "test" or "program"
+	Name    string `json:"name"`
+	Variant string `json:"variant,omitempty"`
+	Runs    int    `json:"runs"`
+	// Dir is the module root the target was built in.
+	Dir       string `json:"dir,omitempty"`
+	GoVersion string `json:"go_version,omitempty"`
+}
+
+// RunSummary describes one target process.
+type RunSummary struct {
+	Run      int    `json:"run"`               // 1-based repetition
+	Package  string `json:"package,omitempty"` // for tests
+	ExitCode int    `json:"exit_code"`
+	TimedOut bool   `json:"timed_out,omitempty"`
+	// DurationMs is wall time in milliseconds.
+	DurationMs int64  `json:"duration_ms"`
+	Output     string `json:"output,omitempty"` // path of the saved stdout+stderr
+	Events     string `json:"events,omitempty"` // path of the event log
+}
+
+// Severity levels, most severe first.
+const (
+	Error   = "error"
+	Warning = "warning"
+	Info    = "info"
+)
+
+// Confidence says whether a finding happened or can happen.
+const (
+	Observed  = "observed"
+	Predicted = "predicted"
+)
+
+// Finding is one problem found.
+type Finding struct {
+	// ID is a fingerprint of the finding's kind, locks and functions, stable
+	// across line shifts and across runs.
+	ID         string     `json:"id"`
+	Kind       string     `json:"kind"`
+	Severity   string     `json:"severity"`
+	Confidence string     `json:"confidence"`
+	Title      string     `json:"title"`
+	Message    string     `json:"message"`
+	Locks      []string   `json:"locks"`
+	Evidence   []Evidence `json:"evidence"`
+	Advice     string     `json:"advice"`
+	// Concurrent is set for lock-order cycles whose conflicting
+	// acquisitions were seen while another goroutine held a lock of the
+	// cycle.
+	Concurrent *bool `json:"concurrent,omitempty"`
+	// Level is "class" or "instance" for lock-order findings.
+	Level string `json:"level,omitempty"`
+	// Count is how many times the same finding was seen (runs, packages).
+	Count int `json:"count,omitempty"`
+	// Package is the test package or program the finding came from.
+	Package string `json:"package,omitempty"`
+	// Truncated says the search behind this finding was cut short.
+	Truncated string `json:"truncated,omitempty"`
+}
+
+// Evidence is one stack that supports a finding.
+type Evidence struct {
+	Role      string  `json:"role"`
+	Goroutine int64   `json:"goroutine"`
+	Stack     []Frame `json:"stack"`
+	// Held lists the locks the goroutine held at that moment, by name.
+	Held []string `json:"held,omitempty"`
+}
+
+// Frame is one stack frame.
+type Frame struct {
+	Func string `json:"func"`
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// Graph is the lock-order graph over lock classes.
+type Graph struct {
+	Nodes []Node `json:"nodes"`
+	Edges []Edge `json:"edges"`
+}
+
+// Node is one lock class.
+type Node struct {
+	Name string `json:"name"`
+	Kind string `json:"kind,omitempty"` // "field", "var", "local", "site"
+	RW   bool   `json:"rw,omitempty"`
+}
+
+// Edge is "To was acquired while From was held".
+type Edge struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Count is the number of distinct observations (held chains,
+	// goroutines) recorded for the edge, not the number of acquisitions:
+	// repeats of a known chain are not recorded.
+	Count int `json:"count"`
+	// Modes lists the held/acquired mode pairs seen, e.g. "w->r".
+	Modes   []string   `json:"modes,omitempty"`
+	Witness []Evidence `json:"witness"`
+	InCycle bool       `json:"in_cycle,omitempty"`
+}
+
+// Contention is the timing of one lock class.
+type Contention struct {
+	Lock      string `json:"lock"`
+	Waits     int64  `json:"waits"`
+	WaitNs    int64  `json:"wait_ns"`
+	MaxWaitNs int64  `json:"max_wait_ns"`
+	HoldNs    int64  `json:"hold_ns"`
+	// HoldSamples is how many holds HoldNs and MaxHoldNs were measured over.
+	HoldSamples int64  `json:"hold_samples,omitempty"`
+	MaxHoldNs   int64  `json:"max_hold_ns,omitempty"`
+	MaxHoldSite string `json:"max_hold_site,omitempty"`
+}

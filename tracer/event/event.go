@@ -1,0 +1,137 @@
+// Package event is the record format shared by the instrumented-lock runtime
+// (which writes it inside a target process) and lockscope (which reads it).
+//
+// A log is a sequence of JSON objects, one per line. Events are rare — the
+// runtime writes one only when it learns something new (a new lock-order
+// chain, a misuse, a snapshot) — so a plain, self-describing format costs
+// nothing measurable and survives a crash: every line is written with a single
+// write call, and a reader keeps every complete line before the point where a
+// log breaks.
+//
+// This package imports only the standard library: it is linked into targets.
+package event
+
+// Kind names what an Event records.
+type Kind string
+
+// The event kinds. Fields used by each kind are listed beside it.
+const (
+	// KindStart opens a log: PID, GoVersion, GoidMode, Time.
+	KindStart Kind = "start"
+	// KindSite describes a dynamic site (one the rewriter did not know, such
+	// as a Lock through a sync.Locker): Site (negative) and Frame.
+	KindSite Kind = "site"
+	// KindInstance describes a lock instance the first time another event
+	// refers to it: Inst, Class, Site (its first acquisition), Ordinal.
+	KindInstance Kind = "inst"
+	// KindEdge records a new lock-order observation: Goroutine acquired Acq
+	// while holding Held (oldest first). Stack is the acquiring stack.
+	// Others lists what other goroutines held at that moment.
+	KindEdge Kind = "edge"
+	// KindDoubleLock: Goroutine write-locks (or read-locks while
+	// write-holding) an instance it already holds. Held, Acq, Stack.
+	KindDoubleLock Kind = "double-lock"
+	// KindRecursiveRLock: Goroutine read-locks an instance it already
+	// read-holds. Held, Acq, Stack.
+	KindRecursiveRLock Kind = "recursive-rlock"
+	// KindUnlockOfUnlocked: an Unlock or RUnlock of a lock that is not held,
+	// written before the Go runtime's fatal error. Acq (the lock), Stack.
+	KindUnlockOfUnlocked Kind = "unlock-of-unlocked"
+	// KindStats carries cumulative per-class timing: Stats. The last one in
+	// a log supersedes the earlier ones.
+	KindStats Kind = "stats"
+	// KindSnapshot is the wait-for picture at one moment: Reason
+	// ("signal" or "exit"), Goroutines, Dump (every goroutine's stack in
+	// runtime.Stack's format).
+	KindSnapshot Kind = "snapshot"
+	// KindOverflow says a runtime table filled up and detection of Reason's
+	// kind stopped from here on.
+	KindOverflow Kind = "overflow"
+	// KindExit closes a log written by an orderly exit: Code.
+	KindExit Kind = "exit"
+)
+
+// Mode is how a lock was acquired.
+type Mode string
+
+// Acquisition modes.
+const (
+	Write Mode = "w" // Mutex.Lock, RWMutex.Lock
+	Read  Mode = "r" // RWMutex.RLock
+)
+
+// Frame is one stack frame.
+type Frame struct {
+	Func string `json:"func"`
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// Lock identifies one acquisition (held or wanted) of one lock instance.
+//
+// Class and Site IDs are positive when they come from lockscope's static site
+// table and negative for dynamic sites described by a KindSite event; a
+// negative Class -N means "the class named after dynamic site -N".
+type Lock struct {
+	Class int32 `json:"c"`
+	Inst  int64 `json:"i"`
+	Mode  Mode  `json:"m"`
+	Site  int32 `json:"s,omitempty"`
+	// Try is set when the acquisition was a TryLock or TryRLock, which
+	// never blocks: an edge into a Try acquisition cannot deadlock.
+	Try bool `json:"try,omitempty"`
+	// Since is when the lock was acquired or, for a wanted lock, when the
+	// wait began, in nanoseconds since the process started; 0 if unknown.
+	Since int64 `json:"since,omitempty"`
+}
+
+// Goroutine is what one goroutine holds and waits for at one moment.
+type Goroutine struct {
+	ID      int64  `json:"g"`
+	Held    []Lock `json:"held,omitempty"`
+	Waiting *Lock  `json:"waiting,omitempty"`
+}
+
+// ClassStats is cumulative timing for one lock class. All durations are in
+// nanoseconds. Hold times are sampled (see HoldSamples).
+type ClassStats struct {
+	Class       int32 `json:"c"`
+	Contended   int64 `json:"contended"`
+	WaitNs      int64 `json:"wait_ns"`
+	MaxWaitNs   int64 `json:"max_wait_ns"`
+	HoldSamples int64 `json:"hold_samples"`
+	HoldNs      int64 `json:"hold_ns"`
+	MaxHoldNs   int64 `json:"max_hold_ns"`
+	// MaxHoldSite is the acquisition site of the longest sampled hold.
+	MaxHoldSite int32 `json:"max_hold_site,omitempty"`
+}
+
+// Event is one record of a log. Only the fields of its Kind are set.
+type Event struct {
+	Kind      Kind  `json:"k"`
+	Time      int64 `json:"t,omitempty"` // ns since the process started
+	Goroutine int64 `json:"g,omitempty"`
+
+	PID       int    `json:"pid,omitempty"`
+	GoVersion string `json:"go,omitempty"`
+	GoidMode  string `json:"goid,omitempty"` // how goroutine IDs are read: "asm" or "stack"
+
+	Site    int32  `json:"s,omitempty"`
+	Frame   *Frame `json:"frame,omitempty"`
+	Inst    int64  `json:"i,omitempty"`
+	Class   int32  `json:"c,omitempty"`
+	Ordinal int64  `json:"n,omitempty"` // 1 for the first instance of a class seen
+
+	Held   []Lock      `json:"held,omitempty"`
+	Acq    *Lock       `json:"acq,omitempty"`
+	Stack  []Frame     `json:"stack,omitempty"`
+	Others []Goroutine `json:"others,omitempty"`
+
+	Stats []ClassStats `json:"stats,omitempty"`
+
+	Reason     string      `json:"reason,omitempty"`
+	Goroutines []Goroutine `json:"goroutines,omitempty"`
+	Dump       string      `json:"dump,omitempty"`
+
+	Code int `json:"code,omitempty"`
+}
