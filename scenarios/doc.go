@@ -1,0 +1,40 @@
+// Package scenarios is lockscope's built-in catalogue of concurrency
+// scenarios: small, realistic Go programs, each showing one concept of lock
+// use as a buggy and a fixed variant, for workshops and for lockscope's own
+// end-to-end tests.
+//
+// # Layout
+//
+// Each scenario is a directory of this package, embedded in the binary:
+//
+//	<name>/scenario.md   header and narrative
+//	<name>/buggy/*.go    package main: the bug
+//	<name>/fixed/*.go    package main: the idiomatic fix
+//
+// Variants are plain programs using package sync, with no lockscope
+// imports: lockscope instruments them as it would any user's program. Each
+// terminates by itself in well under two seconds. Where the bug allows it, a
+// buggy variant runs its conflicting code paths one after another, ordered
+// by channels, so that it completes and lockscope's prediction is what finds
+// the bug. Only double-lock deadlocks with plain sync; under lockscope the
+// instrumented runtime stops it at the second Lock.
+//
+// # scenario.md
+//
+// The file starts with a header and ends with a Markdown narrative:
+//
+//	# bank-transfer
+//	title: Transfers lock two accounts in opposite orders
+//	concept: lock ordering (AB-BA deadlock)
+//	expect: lock-order-cycle Account.mu
+//	---
+//	Narrative...
+//
+// The first line names the scenario and must match its directory. Then come
+// "key: value" lines, no blank lines, up to a line "---": title and concept
+// exactly once each, expect at least once. An expect line names a finding
+// kind the buggy variant must yield, followed by the names of the locks the
+// finding is on, space separated, as lockscope names them (Type.field,
+// pkg.var or Func.var). The fixed variant must yield no finding at all. The
+// narrative, after "---", must not be empty.
+package scenarios
