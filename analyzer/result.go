@@ -124,6 +124,9 @@ type Edge struct {
 	Modes   []string   `json:"modes,omitempty"`
 	Witness []Evidence `json:"witness"`
 	InCycle bool       `json:"in_cycle,omitempty"`
+	// TryOnly is set when every observation acquired To with TryLock or
+	// TryRLock: such an edge cannot block and is left out of cycles.
+	TryOnly bool `json:"try_only,omitempty"`
 }
 
 // Contention is the timing of one lock class.

@@ -1,0 +1,152 @@
+package analyzer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// Analyze runs every check over in and returns the merged, fingerprinted,
+// deterministically sorted result. It returns an error only when a check
+// broke.
+func Analyze(in *Input) (*Result, error) {
+	p := &Pass{Input: in, Model: newModel(in), inCycle: map[EdgeKey]bool{}}
+	var all []Finding
+	for _, c := range catalog {
+		if c.Run == nil {
+			continue
+		}
+		fs, err := c.Run(p)
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %w", c.Kind, err)
+		}
+		all = append(all, fs...)
+	}
+	res := &Result{
+		Version: 1, Tool: in.Tool, Target: in.Target,
+		Findings:   sortFindings(merge(all)),
+		Graph:      p.resultGraph(p.inCycle),
+		Contention: p.contention(),
+		Runs:       runs(in),
+		Warnings:   append(p.eventWarnings(), p.warnings...),
+	}
+	return res, nil
+}
+
+// fingerprint is a short hex hash of a kind, lock keys and function names.
+func fingerprint(kind string, locks, funcs []string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", kind, strings.Join(locks, "\x01"), strings.Join(funcs, "\x01"))
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// merge folds findings with the same ID into the first, counting them.
+func merge(fs []Finding) []Finding {
+	idx := map[string]int{}
+	var out []Finding
+	for _, f := range fs {
+		if f.Count == 0 {
+			f.Count = 1
+		}
+		if i, ok := idx[f.ID]; ok {
+			out[i].Count += f.Count
+			if out[i].Package != f.Package {
+				out[i].Package = ""
+			}
+			continue
+		}
+		idx[f.ID] = len(out)
+		out = append(out, f)
+	}
+	return out
+}
+
+var severityRank = map[string]int{Error: 0, Warning: 1, Info: 2}
+
+// sortFindings orders by severity, kind, title, then ID.
+func sortFindings(fs []Finding) []Finding {
+	if fs == nil {
+		fs = []Finding{}
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if severityRank[a.Severity] != severityRank[b.Severity] {
+			return severityRank[a.Severity] < severityRank[b.Severity]
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.Title != b.Title {
+			return a.Title < b.Title
+		}
+		return a.ID < b.ID
+	})
+	return fs
+}
+
+func runs(in *Input) []RunSummary {
+	var out []RunSummary
+	for _, p := range in.Processes {
+		out = append(out, RunSummary{Run: p.Run, Package: p.Package, ExitCode: p.ExitCode,
+			TimedOut: p.TimedOut, DurationMs: p.DurationMs, Output: p.OutputPath, Events: p.EventsPath})
+	}
+	return out
+}
+
+// eventWarnings says what was lost from event logs and which runtime
+// tables overflowed.
+func (p *Pass) eventWarnings() []string {
+	var out []string
+	for _, pr := range p.Model.Procs {
+		for _, w := range pr.Process.EventWarnings {
+			out = append(out, pr.Label()+": "+w)
+		}
+		for _, ev := range pr.Overflows {
+			out = append(out, fmt.Sprintf("%s: the lock runtime's %s table filled up; %s detection stopped from then on, so findings of that kind may be missing",
+				pr.Label(), orUnknown(ev.Reason), orUnknown(ev.Reason)))
+		}
+	}
+	return out
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unnamed)"
+	}
+	return s
+}
+
+// contention sums the last stats of every process per class, most waited
+// for first.
+func (p *Pass) contention() []Contention {
+	by := map[string]*Contention{}
+	for _, pr := range p.Model.Procs {
+		for _, s := range pr.Stats {
+			name := pr.ClassName(event.Lock{Class: s.Class})
+			c := by[name]
+			if c == nil {
+				c = &Contention{Lock: name}
+				by[name] = c
+			}
+			c.Waits += s.Contended
+			c.WaitNs += s.WaitNs
+			c.MaxWaitNs = max(c.MaxWaitNs, s.MaxWaitNs)
+			c.HoldNs += s.HoldNs
+			c.HoldSamples += s.HoldSamples
+			if s.MaxHoldNs > c.MaxHoldNs {
+				c.MaxHoldNs = s.MaxHoldNs
+				c.MaxHoldSite = pr.SiteLoc(s.MaxHoldSite)
+			}
+		}
+	}
+	out := []Contention{}
+	for _, k := range sortedKeys(by) {
+		out = append(out, *by[k])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].WaitNs > out[j].WaitNs })
+	return out
+}

@@ -1,0 +1,151 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+)
+
+func runFailure(p *Pass) ([]Finding, error) {
+	var out []Finding
+	for _, pr := range p.Model.Procs {
+		if f, ok := p.failure(pr); ok {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// failure describes why pr failed, unless it did not or another check
+// explains it (a hang, a recorded lock misuse that ended the process).
+func (p *Pass) failure(pr *Proc) (Finding, bool) {
+	proc := pr.Process
+	failed := proc.StartError != "" || proc.ExitCode != 0 || proc.Signal != ""
+	if !failed || proc.TimedOut || len(pr.Misuse) > 0 {
+		return Finding{}, false
+	}
+	c := diagnose(proc)
+	f := Finding{
+		Kind: "target-failure", Severity: Error, Confidence: Observed, Package: proc.Package,
+		Title:    fmt.Sprintf("%s: %s", subject(proc), c.title),
+		Message:  fmt.Sprintf("%s %s: %s.", pr.Label(), exitWords(proc), c.cause),
+		Locks:    []string{},
+		Evidence: []Evidence{},
+		Advice:   c.advice,
+	}
+	if len(c.tests) > 0 {
+		f.Message += " Failed tests: " + strings.Join(c.tests, ", ") + "."
+	}
+	var funcs []string
+	if gs := ParseDump(proc.Output); len(gs) > 0 && c.kind != "tests" {
+		st := Trim(gs[0].Frames)
+		f.Evidence = append(f.Evidence, Evidence{Role: fmt.Sprintf("goroutine %d [%s] when the process died", gs[0].ID, gs[0].State), Goroutine: gs[0].ID, Stack: st})
+		funcs = append(funcs, stackFunc(p.keyFrame(st)))
+	}
+	f.ID = fingerprint(f.Kind, nil, append(funcs, proc.Package, c.kind))
+	return f, true
+}
+
+func subject(proc *Process) string {
+	if proc.Package != "" {
+		return proc.Package
+	}
+	return "the target"
+}
+
+func exitWords(proc *Process) string {
+	switch {
+	case proc.StartError != "":
+		return "could not be started"
+	case proc.Signal != "":
+		return "was killed by " + proc.Signal
+	}
+	return fmt.Sprintf("exited with code %d", proc.ExitCode)
+}
+
+// cause is what diagnose found in a failed process's output.
+type cause struct {
+	kind   string // "start", "panic", "fatal", "race", "tests", "build", "exit"
+	title  string
+	cause  string
+	advice string
+	tests  []string
+}
+
+// diagnose finds a one-line cause in the output, most specific first.
+func diagnose(proc *Process) cause {
+	if proc.StartError != "" {
+		return cause{kind: "start", title: "could not start", cause: firstLine(proc.StartError),
+			advice: "Fix the build or start error shown; lockscope could not run the target."}
+	}
+	lines := strings.Split(proc.Output, "\n")
+	if l, ok := findPrefix(lines, "panic: "); ok {
+		return cause{kind: "panic", title: "panicked: " + strings.TrimPrefix(l, "panic: "), cause: l,
+			advice: "Fix the panic at the top frame of the panicking goroutine's stack; a panic recovered elsewhere while a lock is held also leaks that lock."}
+	}
+	if l, ok := findPrefix(lines, "fatal error: "); ok {
+		return cause{kind: "fatal", title: l, cause: l,
+			advice: "A fatal runtime error cannot be recovered: fix its cause (the stack shows where it happened)."}
+	}
+	if _, ok := findPrefix(lines, "WARNING: DATA RACE"); ok {
+		return cause{kind: "race", title: "the race detector found a data race", cause: "the race detector reported a data race (see the output)",
+			advice: "Protect the shared data with a lock or hand it over through a channel; the race report in the output shows both accesses."}
+	}
+	if tests := failedTests(lines); len(tests) > 0 {
+		return cause{kind: "tests", title: fmt.Sprintf("%d test(s) failed", len(tests)), cause: "tests failed", tests: tests,
+			advice: "Fix the failing tests; their output (above the FAIL lines) says why."}
+	}
+	l := lastLine(lines)
+	if l == "" {
+		l = "no output"
+	}
+	return cause{kind: "exit", title: "failed", cause: l, advice: "Read the process output for the cause of the failure."}
+}
+
+func findPrefix(lines []string, prefix string) (string, bool) {
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, prefix) {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// failedTests lists the tests of "--- FAIL: Name (0.00s)" lines.
+func failedTests(lines []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lines {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(l), "--- FAIL: ")
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(rest, " ")
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	if len(out) == 0 {
+		for _, l := range lines {
+			if strings.TrimSpace(l) == "FAIL" || strings.HasPrefix(l, "FAIL\t") {
+				return []string{"(unnamed: " + strings.TrimSpace(l) + ")"}
+			}
+		}
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(l)
+}
+
+func lastLine(lines []string) string {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" && l != "FAIL" && !strings.HasPrefix(l, "exit status") {
+			return l
+		}
+	}
+	return ""
+}

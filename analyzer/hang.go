@@ -1,0 +1,223 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// maxListed bounds the goroutines a hang finding lists.
+const maxListed = 10
+
+func runHang(p *Pass) ([]Finding, error) {
+	var out []Finding
+	for _, pr := range p.Model.Procs {
+		if !pr.Process.TimedOut {
+			continue
+		}
+		f := p.hangFinding(pr)
+		f.Kind, f.Severity, f.Confidence, f.Package = "hang", Error, Observed, pr.Process.Package
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// hang gathers what is known about one hung process.
+type hang struct {
+	p     *Pass
+	pr    *Proc
+	w     *waitFor // nil without a snapshot
+	dump  map[int64]*Stack
+	stack []Stack
+}
+
+func (p *Pass) hangFinding(pr *Proc) Finding {
+	h := &hang{p: p, pr: pr}
+	snap := latestSnapshot(pr)
+	if snap != nil {
+		h.w = newWaitFor(pr, snap)
+		h.stack = ParseDump(snap.Dump)
+	} else {
+		h.stack = ParseDump(pr.Process.Output)
+	}
+	h.dump = stackByID(h.stack)
+	switch {
+	case h.w != nil && h.w.cycle() != nil:
+		return h.cycleFinding(h.w.cycle())
+	case h.w != nil:
+		return h.waitersFinding()
+	}
+	return h.blindFinding()
+}
+
+// goroutineEvidence is g's stack from the dump, with role.
+func (h *hang) goroutineEvidence(id int64, role string, held []string) Evidence {
+	ev := Evidence{Role: role, Goroutine: id, Held: held, Stack: []Frame{}}
+	if s := h.dump[id]; s != nil {
+		ev.Stack = Trim(s.Frames)
+	}
+	return ev
+}
+
+// keyFunc is the function locating goroutine id's stack, "" if unknown.
+func (h *hang) keyFunc(id int64) string {
+	if s := h.dump[id]; s != nil {
+		return stackFunc(h.p.keyFrame(Trim(s.Frames)))
+	}
+	return ""
+}
+
+func (h *hang) waitedFor(g *event.Goroutine) string {
+	since, now := g.Waiting.Since, h.w.snap.Time
+	if since <= 0 || now <= since {
+		return ""
+	}
+	return " for " + time.Duration(now-since).Round(time.Millisecond).String()
+}
+
+func (h *hang) cycleFinding(cyc []int64) Finding {
+	var parts, locks, funcs []string
+	var evs []Evidence
+	for i, id := range cyc {
+		g := h.w.gs[id]
+		want, next := h.pr.InstName(*g.Waiting), cyc[(i+1)%len(cyc)]
+		held := heldNames(h.pr, g.Held)
+		line := fmt.Sprintf("goroutine %d holds %s and waits%s for %s, held by goroutine %d", id, orNothing(held), h.waitedFor(g), want, next)
+		parts = append(parts, line)
+		locks = append(locks, h.pr.ClassName(*g.Waiting))
+		funcs = append(funcs, h.keyFunc(id))
+		evs = append(evs, h.goroutineEvidence(id, line, held))
+	}
+	locks = sortedUnique(locks)
+	return Finding{
+		ID:       fingerprint("hang", locks, append(sortedUnique(funcs), h.pr.Process.Package)),
+		Title:    fmt.Sprintf("Deadlock: %d goroutines wait for each other on %s", len(cyc), strings.Join(locks, ", ")),
+		Message:  fmt.Sprintf("%s stopped making progress and was stopped at its deadline. The lock snapshot shows a wait-for cycle: %s. None of them can proceed.", h.pr.Label(), strings.Join(parts, "; ")),
+		Locks:    locks,
+		Evidence: evs,
+		Advice:   fmt.Sprintf("This is a lock-order deadlock on %s: make every goroutine acquire these locks in one order, or release one before taking the next (see the lock-order-cycle finding for the sites).", strings.Join(locks, " and ")),
+	}
+}
+
+func orNothing(s []string) string {
+	if len(s) == 0 {
+		return "nothing"
+	}
+	return strings.Join(s, ", ")
+}
+
+// waitersFinding lists who waits for what when there is no lock cycle.
+func (h *hang) waitersFinding() Finding {
+	var parts, locks, funcs []string
+	var evs []Evidence
+	for _, id := range h.w.ids {
+		g := h.w.gs[id]
+		if g.Waiting == nil {
+			continue
+		}
+		line := fmt.Sprintf("goroutine %d waits%s for %s, held by %s", id, h.waitedFor(g), h.pr.InstName(*g.Waiting), goroutineList(h.w.on[id]))
+		parts = append(parts, line)
+		locks = append(locks, h.pr.ClassName(*g.Waiting))
+		funcs = append(funcs, h.keyFunc(id))
+		if len(evs) < maxListed {
+			evs = append(evs, h.goroutineEvidence(id, line, heldNames(h.pr, g.Held)))
+		}
+	}
+	msg := fmt.Sprintf("%s stopped making progress and was stopped at its deadline. No lock wait-for cycle was found.", h.pr.Label())
+	if len(parts) > 0 {
+		msg += " Lock waits: " + strings.Join(parts, "; ") + "."
+	}
+	msg += h.states()
+	evs = append(evs, h.blockedEvidence(len(evs))...)
+	return h.finding(msg, sortedUnique(locks), funcs, evs)
+}
+
+// blindFinding is a hang without any snapshot.
+func (h *hang) blindFinding() Finding {
+	msg := fmt.Sprintf("%s stopped making progress and was stopped at its deadline. The lock runtime did not answer the snapshot request, so who holds which lock is unknown.", h.pr.Label())
+	if len(h.stack) == 0 {
+		msg += " No goroutine dump was found in the output either."
+	} else {
+		msg += " The goroutine dump from the process output follows." + h.states()
+	}
+	return h.finding(msg, []string{}, nil, h.blockedEvidence(0))
+}
+
+func (h *hang) finding(msg string, locks, funcs []string, evs []Evidence) Finding {
+	for _, s := range h.stack {
+		if s.State != "running" && s.State != "runnable" {
+			funcs = append(funcs, stackFunc(h.p.keyFrame(Trim(s.Frames))))
+		}
+	}
+	return Finding{
+		ID:       fingerprint("hang", locks, append(sortedUnique(funcs), h.pr.Process.Package)),
+		Title:    "Target hung: " + hangSubject(h.pr, locks),
+		Message:  msg,
+		Locks:    locks,
+		Evidence: evs,
+		Advice:   "Look at what the blocked goroutines wait for: a lock nobody releases points at a missing Unlock (see lock-leak findings); goroutines stuck on channels or WaitGroups are a communication deadlock; give blocking operations a way out (a closed channel, a context).",
+	}
+}
+
+func hangSubject(pr *Proc, locks []string) string {
+	name := pr.Process.Package
+	if name == "" {
+		name = "the program"
+	}
+	if len(locks) > 0 {
+		return name + " waits on " + strings.Join(locks, ", ")
+	}
+	return name + " stopped making progress"
+}
+
+// blockedEvidence lists the blocked goroutines of the dump, up to
+// maxListed in all with have entries already listed.
+func (h *hang) blockedEvidence(have int) []Evidence {
+	var out []Evidence
+	for _, s := range h.stack {
+		if have+len(out) >= maxListed || s.State == "running" {
+			continue
+		}
+		if h.w != nil && h.w.gs[s.ID] != nil && h.w.gs[s.ID].Waiting != nil {
+			continue // listed with its lock wait
+		}
+		role := fmt.Sprintf("goroutine %d [%s]", s.ID, s.State)
+		if s.Wait != "" {
+			role = fmt.Sprintf("goroutine %d [%s, %s]", s.ID, s.State, s.Wait)
+		}
+		out = append(out, Evidence{Role: role, Goroutine: s.ID, Stack: Trim(s.Frames)})
+	}
+	return out
+}
+
+// states summarises the dump: " Goroutine states: 3 chan receive, 1 select."
+func (h *hang) states() string {
+	if len(h.stack) == 0 {
+		return ""
+	}
+	n := map[string]int{}
+	for _, s := range h.stack {
+		n[s.State]++
+	}
+	keys := sortedKeys(n)
+	sort.SliceStable(keys, func(i, j int) bool { return n[keys[i]] > n[keys[j]] })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", n[k], k))
+	}
+	return fmt.Sprintf(" Goroutine states (%d goroutines): %s.", len(h.stack), strings.Join(parts, ", "))
+}
+
+func goroutineList(ids []int64) string {
+	if len(ids) == 0 {
+		return "no goroutine the snapshot knows (a leaked lock?)"
+	}
+	var s []string
+	for _, id := range ids {
+		s = append(s, fmt.Sprintf("goroutine %d", id))
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,228 @@
+package analyzer
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// Model is the decoded form of every process's event log.
+type Model struct {
+	Sites *event.SiteTable
+	Procs []*Proc
+	// Classes holds every lock class seen, by name.
+	Classes map[string]*ClassInfo
+	// Order is the lock-order graph over all processes.
+	Order *OrderGraph
+}
+
+// ClassInfo is what is known about one lock class.
+type ClassInfo struct {
+	Name string
+	Kind string // "field", "var", "local" or "site" (dynamic)
+	RW   bool
+	// Written is set when the class is write-locked anywhere: in an
+	// observed acquisition or, for a static class, at a Lock call site in
+	// the site table.
+	Written bool
+	// FPKey names the class in fingerprints: the name, without a line for
+	// classes named after a dynamic site.
+	FPKey string
+}
+
+// Proc is one process's decoded events.
+type Proc struct {
+	Index   int // position in Input.Processes
+	Process *Process
+	// Sites are the dynamic sites described by KindSite events.
+	Sites map[int32]event.Frame
+	// Insts are the lock instances described by KindInstance events.
+	Insts map[int64]*Instance
+	// Edges, Misuse and Snapshots keep the events of those kinds in order.
+	Edges     []*event.Event
+	Misuse    []*event.Event
+	Snapshots []*event.Event
+	Overflows []*event.Event
+	// Stats is the last KindStats event's content.
+	Stats []event.ClassStats
+	model *Model
+}
+
+// Instance is one lock instance of one process.
+type Instance struct {
+	ID      int64
+	Class   int32
+	Site    int32 // first acquisition
+	Ordinal int64 // 1 for the first instance of its class
+}
+
+// newModel decodes every process of in.
+func newModel(in *Input) *Model {
+	m := &Model{Sites: in.Sites, Classes: map[string]*ClassInfo{}}
+	if m.Sites == nil {
+		m.Sites = &event.SiteTable{}
+	}
+	for i, p := range in.Processes {
+		m.Procs = append(m.Procs, m.decode(i, p))
+	}
+	m.markStaticWriters()
+	m.Order = buildOrder(m)
+	return m
+}
+
+// decode sorts one process's events by kind.
+func (m *Model) decode(i int, p *Process) *Proc {
+	pr := &Proc{Index: i, Process: p, Sites: map[int32]event.Frame{}, Insts: map[int64]*Instance{}, model: m}
+	for k := range p.Events {
+		ev := &p.Events[k]
+		switch ev.Kind {
+		case event.KindSite:
+			if ev.Frame != nil {
+				pr.Sites[ev.Site] = *ev.Frame
+			}
+		case event.KindInstance:
+			pr.Insts[ev.Inst] = &Instance{ID: ev.Inst, Class: ev.Class, Site: ev.Site, Ordinal: ev.Ordinal}
+		case event.KindEdge:
+			pr.Edges = append(pr.Edges, ev)
+		case event.KindDoubleLock, event.KindRecursiveRLock, event.KindUnlockOfUnlocked:
+			pr.Misuse = append(pr.Misuse, ev)
+		case event.KindSnapshot:
+			pr.Snapshots = append(pr.Snapshots, ev)
+		case event.KindStats:
+			pr.Stats = ev.Stats
+		case event.KindOverflow:
+			pr.Overflows = append(pr.Overflows, ev)
+		}
+	}
+	return pr
+}
+
+// markStaticWriters marks classes with a Lock or TryLock call site in the
+// site table as written: code that write-locks them exists.
+func (m *Model) markStaticWriters() {
+	for _, s := range m.Sites.Sites {
+		if s.Class <= 0 || (s.Op != "Lock" && s.Op != "TryLock") {
+			continue
+		}
+		if int(s.Class) < len(m.Sites.Classes) {
+			m.class(m.Sites.Classes[s.Class].Name, s.Class, "").Written = true
+		}
+	}
+}
+
+// class returns the ClassInfo named name, creating it; fp is its
+// fingerprint key when that is not the name.
+func (m *Model) class(name string, id int32, fp string) *ClassInfo {
+	if c := m.Classes[name]; c != nil {
+		return c
+	}
+	c := &ClassInfo{Name: name, FPKey: name, Kind: "site"}
+	if id > 0 && int(id) < len(m.Sites.Classes) {
+		sc := m.Sites.Classes[id]
+		c.Kind, c.RW = sc.Kind, sc.RW
+	}
+	if fp != "" {
+		c.FPKey = fp
+	}
+	m.Classes[name] = c
+	return c
+}
+
+// SiteFrame returns where site s is: the site table for positive IDs, the
+// process's KindSite events for negative ones.
+func (p *Proc) SiteFrame(s int32) (event.Frame, bool) {
+	if s > 0 && int(s) < len(p.model.Sites.Sites) {
+		return p.model.Sites.Sites[s].Frame, true
+	}
+	f, ok := p.Sites[s]
+	return f, ok
+}
+
+// SiteLoc returns "file.go:31" for site s, or "" when it is unknown.
+func (p *Proc) SiteLoc(s int32) string {
+	f, ok := p.SiteFrame(s)
+	if !ok || f.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
+}
+
+// ClassName names the class of l: the site table's name for a static
+// class, "Func:line" of the site for a dynamic one.
+func (p *Proc) ClassName(l event.Lock) string {
+	id := l.Class
+	if id > 0 && int(id) < len(p.model.Sites.Classes) && p.model.Sites.Classes[id].Name != "" {
+		return p.model.Sites.Classes[id].Name
+	}
+	site := classSite(l)
+	if f, ok := p.SiteFrame(site); ok {
+		return fmt.Sprintf("%s:%d", shortFunc(f.Func), f.Line)
+	}
+	if id == 0 {
+		return fmt.Sprintf("lock@site%d", site)
+	}
+	return fmt.Sprintf("class%d", id)
+}
+
+// Class returns the ClassInfo of l, recording it in the model.
+func (p *Proc) Class(l event.Lock) *ClassInfo {
+	c := p.model.class(p.ClassName(l), l.Class, p.classFunc(l))
+	if l.Mode == event.Write || l.Mode == "" {
+		c.Written = true
+	}
+	return c
+}
+
+// classSite returns the site a dynamic class is named after.
+func classSite(l event.Lock) int32 {
+	if l.Class < 0 {
+		return l.Class
+	}
+	return l.Site
+}
+
+// classFunc returns the function a dynamic class is named after, or "" for
+// a static class.
+func (p *Proc) classFunc(l event.Lock) string {
+	if l.Class > 0 && int(l.Class) < len(p.model.Sites.Classes) {
+		return ""
+	}
+	if f, ok := p.SiteFrame(classSite(l)); ok {
+		return shortFunc(f.Func)
+	}
+	return ""
+}
+
+// InstName names l's instance distinguishably: "Account.mu#2 (first locked
+// at bank.go:31)".
+func (p *Proc) InstName(l event.Lock) string {
+	name := p.ClassName(l)
+	in := p.Insts[l.Inst]
+	if in == nil {
+		return fmt.Sprintf("%s (instance %#x)", name, l.Inst)
+	}
+	if loc := p.SiteLoc(in.Site); loc != "" {
+		return fmt.Sprintf("%s#%d (first locked at %s)", name, in.Ordinal, loc)
+	}
+	return fmt.Sprintf("%s#%d", name, in.Ordinal)
+}
+
+// Label says which process p is, for messages: "run 2 of example.com/kv".
+func (p *Proc) Label() string {
+	s := fmt.Sprintf("run %d", p.Process.Run)
+	if p.Process.Package != "" {
+		s += " of " + p.Process.Package
+	}
+	return s
+}
+
+// shortFunc drops the import path from a function name:
+// "example.com/kv.(*Replica).send" becomes "kv.(*Replica).send".
+func shortFunc(f string) string {
+	if i := strings.LastIndex(f, "/"); i >= 0 {
+		return f[i+1:]
+	}
+	return f
+}

@@ -1,0 +1,190 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// cycleFinding turns a judged cycle into a lock-order-cycle finding.
+func (p *Pass) cycleFinding(c *cycle) Finding {
+	c.rotate()
+	names := make([]string, len(c.nodes))
+	for i, n := range c.nodes {
+		names[i] = c.level.display(n)
+	}
+	conc := c.concurrent
+	f := Finding{
+		Kind: "lock-order-cycle", Severity: Error, Confidence: Predicted,
+		Locks: names, Level: c.level.name, Concurrent: &conc, Truncated: c.truncated,
+	}
+	if p.observedDeadlock(c) {
+		f.Confidence = Observed
+	}
+	f.Title = "Lock-order cycle: " + cycleString(names)
+	if c.level.name == "instance" {
+		f.Title = fmt.Sprintf("Lock-order inversion between %d %s instances", len(names), c.level.class(c.nodes[0]))
+	}
+	for i := range c.nodes {
+		o := c.pick(i)
+		f.Evidence = append(f.Evidence, p.obsEvidence(o, c.heldNames(o), names[i], names[(i+1)%len(names)]))
+	}
+	f.Message = p.cycleMessage(c, names)
+	f.Advice = p.cycleAdvice(c, names)
+	f.ID = fingerprint(f.Kind, c.classKeys(p), c.funcs(p))
+	if pkg := c.onePackage(); pkg != "" {
+		f.Package = pkg
+	}
+	return f
+}
+
+// rotate starts the cycle at its smallest display name, keeping its order.
+func (c *cycle) rotate() {
+	best := 0
+	for i, n := range c.nodes {
+		if c.level.display(n) < c.level.display(c.nodes[best]) {
+			best = i
+		}
+	}
+	c.nodes = append(c.nodes[best:], c.nodes[:best]...)
+	c.obs = append(c.obs[best:], c.obs[:best]...)
+}
+
+func (c *cycle) heldNames(o *Observation) []string {
+	var out []string
+	for i, h := range o.Event.Held {
+		if c.level.name == "instance" {
+			out = append(out, o.Proc.InstName(h))
+		} else {
+			out = append(out, o.HeldClasses[i])
+		}
+	}
+	return out
+}
+
+// classKeys are the fingerprint keys of the cycle's classes, sorted.
+func (c *cycle) classKeys(p *Pass) []string {
+	var out []string
+	for _, n := range c.nodes {
+		if ci := p.Model.Classes[c.level.class(n)]; ci != nil {
+			out = append(out, ci.FPKey)
+		}
+	}
+	return sortedUnique(out)
+}
+
+// funcs are the functions that took the cycle's edges, sorted.
+func (c *cycle) funcs(p *Pass) []string {
+	var out []string
+	for _, obs := range c.obs {
+		for _, o := range obs {
+			out = append(out, stackFunc(p.KeyFrame(o.Event.Stack)))
+		}
+	}
+	return sortedUnique(out)
+}
+
+func (c *cycle) onePackage() string {
+	pkg := c.obs[0][0].Proc.Process.Package
+	for _, obs := range c.obs {
+		for _, o := range obs {
+			if o.Proc.Process.Package != pkg {
+				return ""
+			}
+		}
+	}
+	return pkg
+}
+
+// cycleMessage says who takes what in which order, whether it was seen
+// concurrently, and the lockdep-style unsafe scenario.
+func (p *Pass) cycleMessage(c *cycle, names []string) string {
+	var b strings.Builder
+	if c.level.name == "instance" {
+		fmt.Fprintf(&b, "Two %s instances were locked in both orders. ", c.level.class(c.nodes[0]))
+	} else {
+		fmt.Fprintf(&b, "The locks %s are acquired in conflicting orders. ", strings.Join(names, ", "))
+	}
+	for i := range c.nodes {
+		o := c.pick(i)
+		fmt.Fprintf(&b, "%s takes %s while holding %s. ", Where(p.KeyFrame(o.Event.Stack)), names[(i+1)%len(names)], names[i])
+	}
+	if c.concurrent {
+		b.WriteString("The conflicting acquisitions were seen concurrently.")
+	} else {
+		b.WriteString("The conflicting acquisitions were seen at different times; a concurrent run can deadlock.")
+	}
+	b.WriteString("\n\nPossible unsafe locking scenario:\n\n")
+	b.WriteString(p.scenario(c, names))
+	return b.String()
+}
+
+// scenario is the interleaving that deadlocks: every goroutine takes its
+// first lock, then each blocks on the next one.
+func (p *Pass) scenario(c *cycle, names []string) string {
+	var b strings.Builder
+	k := len(names)
+	for i := range k {
+		o := c.pick(i)
+		fmt.Fprintf(&b, "  goroutine %d: %s %s    [%s]\n", i+1, verb(o.Held()), names[i], stackFunc(p.KeyFrame(o.Event.Stack)))
+	}
+	for i := range k {
+		o := c.pick(i)
+		fmt.Fprintf(&b, "  goroutine %d: %s %s (blocks: held by goroutine %d)\n", i+1, verb(*o.Event.Acq), names[(i+1)%k], (i+1)%k+1)
+	}
+	b.WriteString("  *** deadlock ***")
+	return b.String()
+}
+
+func verb(l event.Lock) string {
+	if modeOf(l) == event.Read {
+		return "rlock"
+	}
+	return "lock"
+}
+
+// cycleAdvice names the edge to change: the one taken by the fewest
+// observations, and the order the other edges already follow.
+func (p *Pass) cycleAdvice(c *cycle, names []string) string {
+	k := len(names)
+	weak := 0
+	for i := range k {
+		if len(c.level.edges[cycleEdge(c.nodes, i)].Obs) < len(c.level.edges[cycleEdge(c.nodes, weak)].Obs) {
+			weak = i
+		}
+	}
+	var sites []string
+	for _, o := range c.obs[weak] {
+		sites = append(sites, Where(p.KeyFrame(o.Event.Stack)))
+	}
+	sites = sortedUnique(sites)
+	from, to := names[weak], names[(weak+1)%k]
+	if c.level.name == "instance" {
+		cls := c.level.class(c.nodes[0])
+		return fmt.Sprintf("Lock %s instances in one global order everywhere (for example by a stable key such as an ID, lower first, or by address) in %s; or never hold one %s while locking another: release %s before locking %s.",
+			cls, strings.Join(sites, ", "), cls, from, to)
+	}
+	order := make([]string, 0, k)
+	for i := 1; i <= k; i++ {
+		order = append(order, names[(weak+i)%k])
+	}
+	return fmt.Sprintf("Acquire these locks in one order everywhere: %s (the order the other edges already follow). %s takes %s while holding %s: acquire %s first there, or release %s before locking %s.",
+		strings.Join(order, " before "), strings.Join(sites, ", "), to, from, to, from, to)
+}
+
+// observedDeadlock reports whether a snapshot caught this cycle's locks in
+// a wait-for cycle.
+func (p *Pass) observedDeadlock(c *cycle) bool {
+	var classes []string
+	for _, n := range c.nodes {
+		classes = append(classes, c.level.class(n))
+	}
+	classes = sortedUnique(classes)
+	for _, s := range p.snapCycles() {
+		if strings.Join(s.classes, "\x00") == strings.Join(classes, "\x00") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,124 @@
+package analyzer
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// Pass is what a check sees: the input and its decoded model, with helpers
+// that turn recorded stacks into evidence.
+type Pass struct {
+	Input *Input
+	Model *Model
+	// warnings collects what checks want said outside any finding.
+	warnings []string
+	// inCycle collects the class edges of reported lock-order cycles.
+	inCycle map[EdgeKey]bool
+	snaps   []snapCycle
+	snapsOK bool
+}
+
+// Warn records a warning for Result.Warnings.
+func (p *Pass) Warn(format string, args ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
+}
+
+// internalFrame reports whether f belongs to the lock runtime, the Go
+// runtime, sync or testing: frames a user does not want at a stack's top.
+func internalFrame(fn string) bool {
+	for _, pre := range []string{"runtime.", "sync.", "internal/", "testing.", "lockrt."} {
+		if strings.HasPrefix(fn, pre) {
+			return true
+		}
+	}
+	return strings.Contains(fn, "/lockrt.") || strings.Contains(fn, "/go-deadlock.")
+}
+
+// Frames converts a recorded stack, dropping internal frames from its top
+// and runtime.goexit from its bottom (see Trim).
+func (p *Pass) Frames(st []event.Frame) []Frame {
+	out := make([]Frame, len(st))
+	for i, f := range st {
+		out[i] = Frame(f)
+	}
+	return Trim(out)
+}
+
+// Trim drops internal frames from the top of a stack and runtime.goexit
+// from its bottom. A stack of internal frames only is kept whole.
+func Trim(fs []Frame) []Frame {
+	i := 0
+	for i < len(fs) && internalFrame(fs[i].Func) {
+		i++
+	}
+	if i == len(fs) {
+		i = 0
+	}
+	j := len(fs)
+	for j > i && fs[j-1].Func == "runtime.goexit" {
+		j--
+	}
+	return append([]Frame{}, fs[i:j]...)
+}
+
+// KeyFrame is the frame that locates a stack: the first one in the target's
+// module, else the first non-internal one. The zero Frame if st is empty.
+func (p *Pass) KeyFrame(st []event.Frame) Frame { return p.keyFrame(p.Frames(st)) }
+
+// keyFrame is KeyFrame over a trimmed stack.
+func (p *Pass) keyFrame(fs []Frame) Frame {
+	for _, f := range fs {
+		if p.inModule(f.File) && !internalFrame(f.Func) {
+			return f
+		}
+	}
+	if len(fs) == 0 {
+		return Frame{}
+	}
+	return fs[0]
+}
+
+func (p *Pass) inModule(file string) bool {
+	dir := p.Input.ModuleDir
+	return dir != "" && strings.HasPrefix(file, strings.TrimSuffix(dir, "/")+"/")
+}
+
+// Where formats a frame for messages: "bank.Transfer (bank.go:40)".
+func Where(f Frame) string {
+	if f.Func == "" {
+		return "an unknown site"
+	}
+	if f.File == "" {
+		return shortFunc(f.Func)
+	}
+	return fmt.Sprintf("%s (%s:%d)", shortFunc(f.Func), filepath.Base(f.File), f.Line)
+}
+
+// Evidence builds one evidence entry from a recorded stack.
+func (p *Pass) Evidence(role string, g int64, st []event.Frame, held []string) Evidence {
+	return Evidence{Role: role, Goroutine: g, Stack: p.Frames(st), Held: held}
+}
+
+// obsEvidence describes an observation of the edge from -> to, with
+// held naming the held locks.
+func (p *Pass) obsEvidence(o *Observation, held []string, from, to string) Evidence {
+	ev := o.Event
+	verb := "takes"
+	if modeOf(*ev.Acq) == event.Read {
+		verb = "read-locks"
+	}
+	if o.Try() {
+		verb = "try-locks"
+	}
+	role := fmt.Sprintf("goroutine %d %s %s while holding %s", ev.Goroutine, verb, to, from)
+	if loc := o.Proc.SiteLoc(o.Held().Site); loc != "" {
+		role += fmt.Sprintf(" (acquired at %s)", loc)
+	}
+	return p.Evidence(role, ev.Goroutine, ev.Stack, append([]string(nil), held...))
+}
+
+// stackFuncs returns the short function names of frames, for fingerprints.
+func stackFunc(f Frame) string { return shortFunc(f.Func) }
