@@ -1,0 +1,158 @@
+package instrument
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// Config says what to instrument and where to put the result.
+type Config struct {
+	Dir        string   // a directory inside the target's main module
+	Patterns   []string // packages to instrument and build; default ./...
+	Tests      bool     // also rewrite _test.go files and add TestMain hooks
+	BuildFlags []string // build flags for the go command, such as -tags=foo
+	WorkDir    string   // an empty directory for the overlay, overlay.json and the temp go.mod/go.sum
+	RuntimeDir string   // directory of the module github.com/lockscope/lockscope holding tracer/lockrt
+	Env        []string // extra environment for the go command, such as GOFLAGS=...
+}
+
+// Result is an instrumented build of the target, ready for go build or
+// go test -c with BuildArgs.
+type Result struct {
+	ModuleDir, ModulePath string
+	OverlayFile           string // path of overlay.json, for -overlay
+	ModFile               string // path of the temp go.mod, for -modfile; its .sum is beside it
+	Sites                 *event.SiteTable
+	Packages              []string // import paths the patterns matched, sorted
+	TestPackages          []string // with Config.Tests: matched main-module packages that have tests
+	RewrittenFiles        int      // user files the overlay replaces (added files not counted)
+}
+
+// BuildArgs returns the flags to add to go build, go run or go test -c.
+func (r *Result) BuildArgs() []string {
+	return []string{"-overlay=" + r.OverlayFile, "-modfile=" + r.ModFile, "-mod=mod"}
+}
+
+// rewrite is the instrumented module in progress.
+type rewrite struct {
+	g        *graph
+	names    *names
+	contents map[string][]byte // rewritten or added file contents, by the path they take
+	added    map[string]bool   // paths of added files
+}
+
+// Instrument rewrites the target's main module into an overlay, as the
+// package documentation describes. A target that does not load or
+// type-check gives a *LoadError.
+func Instrument(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.WorkDir == "" || cfg.RuntimeDir == "" {
+		return nil, errors.New("instrument: WorkDir and RuntimeDir are required")
+	}
+	if len(cfg.Patterns) == 0 {
+		cfg.Patterns = []string{"./..."}
+	}
+	g, err := loadGraph(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	pkgs, err := loadSyntax(ctx, cfg, g, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	rw, err := rewriteModule(g, pkgs)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{ModuleDir: g.moduleDir, ModulePath: g.modulePath, Packages: g.matched, TestPackages: sortedKeys(g.tested)}
+	if res.ModFile, err = writeModFile(g, cfg); err != nil {
+		return nil, err
+	}
+	flags := []string{"-modfile=" + res.ModFile, "-mod=mod"}
+	pkgs2, err := loadSyntax(ctx, cfg, g, rw.contents, flags)
+	if err != nil {
+		return nil, err
+	}
+	if res.Sites, err = rw.instrumentCalls(pkgs2); err != nil {
+		return nil, err
+	}
+	if res.OverlayFile, res.RewrittenFiles, err = rw.writeOverlay(cfg.WorkDir); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// rewriteModule applies the type, exit and main rewrites to every
+// main-module file and adds the hook files.
+func rewriteModule(g *graph, pkgs []*packages.Package) (*rewrite, error) {
+	rw := &rewrite{g: g, names: pickNames(pkgs), contents: map[string][]byte{}, added: map[string]bool{}}
+	err := rw.eachFile(pkgs, func(p *packages.Package, f *ast.File, path string) error {
+		edits := newFileEdit(p, f, rw.names).rewriteFile()
+		if len(edits) == 0 {
+			return nil
+		}
+		return rw.edit(path, edits)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for path, src := range rw.hooks(pkgs) {
+		rw.contents[path], rw.added[path] = src, true
+	}
+	return rw, nil
+}
+
+// eachFile calls fn once for each main-module file of pkgs, with the type
+// information of the first package that has it: the plain package for
+// non-test files, a test variant for _test.go files of tested packages.
+func (rw *rewrite) eachFile(pkgs []*packages.Package, fn func(*packages.Package, *ast.File, string) error) error {
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		t := forTest(p.ID)
+		if isSynthetic(p) || t != "" && !rw.g.tested[t] {
+			continue
+		}
+		for _, f := range p.Syntax {
+			path := p.Fset.File(f.Pos()).Name()
+			if seen[path] || !within(rw.g.moduleDir, path) {
+				continue
+			}
+			seen[path] = true
+			if err := fn(p, f, path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// edit applies edits to the current content of the file at path.
+func (rw *rewrite) edit(path string, edits []edit) error {
+	src, ok := rw.contents[path]
+	if !ok {
+		var err error
+		if src, err = os.ReadFile(path); err != nil {
+			return fmt.Errorf("reading source: %w", err)
+		}
+	}
+	out, err := applyEdits(src, edits)
+	if err != nil {
+		return fmt.Errorf("rewriting %s: %w", path, err)
+	}
+	rw.contents[path] = out
+	return nil
+}
+
+// within reports whether path is inside dir.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}

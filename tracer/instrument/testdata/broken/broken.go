@@ -1,0 +1,7 @@
+package broken
+
+import "sync"
+
+var mu sync.Mutex
+
+var n int = "not a number"

@@ -1,0 +1,10 @@
+package main
+
+import "sync"
+
+var lockscopeUserMain sync.Mutex
+
+func main() {
+	lockscopeUserMain.Lock()
+	lockscopeUserMain.Unlock()
+}

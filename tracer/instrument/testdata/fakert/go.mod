@@ -1,0 +1,3 @@
+module github.com/lockscope/lockscope
+
+go 1.22
