@@ -1,0 +1,82 @@
+package lockrt
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// Rec is a recording made by a test.
+type Rec struct {
+	r    *recorder
+	path string
+}
+
+// StartRecording makes a fresh recorder, writing to a file in t's temp
+// directory, the active one until the test ends.
+func StartRecording(t testing.TB, stackGoid bool) *Rec {
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRecorder(f, options{stackGoid: stackGoid})
+	start(r)
+	t.Cleanup(func() {
+		stop(r)
+		f.Close()
+	})
+	return &Rec{r: r, path: path}
+}
+
+// Events decodes everything written so far.
+func (x *Rec) Events(t testing.TB) []event.Event {
+	t.Helper()
+	f, err := os.Open(x.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	evs, warns, err := event.ReadAll(f)
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("read events: %v %v", err, warns)
+	}
+	return evs
+}
+
+// Finish writes what an orderly exit writes, without exiting.
+func (x *Rec) Finish() { x.r.finish(0) }
+
+// WaitFor spins until n goroutines wait for a lock.
+func (x *Rec) WaitFor(n int) {
+	for {
+		w := 0
+		for _, g := range x.r.collect(0, 0) {
+			if g.wait != nil {
+				w++
+			}
+		}
+		if w >= n {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// NotifySignal makes SIGUSR1 write a snapshot and then call after.
+func (x *Rec) NotifySignal(after func()) (stop func()) { return notifySignal(x.r, after) }
+
+// Pack packs a class and site like event.Site.Packed.
+func Pack(class, site int32) uint64 { return event.Site{ID: site, Class: class}.Packed() }
+
+// GoidOffset, Gword and StackGoid expose goroutine identity.
+var (
+	GoidOffset  = goidOffset
+	DiscoverNow = discoverGoid
+	StackGoid   = stackGoid
+	Gword       = gword
+	ParseGoid   = parseGoid
+)

@@ -1,0 +1,11 @@
+//go:build amd64 || arm64
+
+package lockrt
+
+// gwordOK reports that gword reads the running goroutine's g struct.
+const gwordOK = true
+
+// gword returns the 8-byte word at byte offset off of the running
+// goroutine's runtime g struct. It is written in assembly, so neither the
+// race detector nor checkptr instruments the load.
+func gword(off uintptr) int64

@@ -1,0 +1,170 @@
+package lockrt
+
+import (
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// cur is the active recorder; nil when recording is off.
+var cur atomic.Pointer[recorder]
+
+// procStart is the origin of event times.
+var procStart = time.Now()
+
+// now returns nanoseconds since the process started.
+func now() int64 { return int64(time.Since(procStart)) }
+
+// recorder holds everything recording needs. One is created when recording
+// starts; tests create one per test.
+type recorder struct {
+	wmu sync.Mutex // guards w and the told flags of instances
+	w   io.Writer
+
+	goidOff   uintptr // offset of goid in g; 0: parse runtime.Stack
+	fromStart bool    // on since before any lock was used: every lock was seen
+	block     bool    // LOCKSCOPE_SELF_DEADLOCK=block: let self-deadlocks block
+
+	slots []slot
+	over  overflow
+
+	chains *table // chain keys seen
+	pairs  *table // same-class (held instance, new instance) pairs seen
+	once   *table // recursive-RLock site pairs reported
+	pcs    *table // dynamic-site cache by caller PCs
+	pcSite []atomic.Int32
+	ords   *table // per-class instance counters
+	ordN   []atomic.Int64
+	stats  *table // per-class timing
+	cls    []classStats
+
+	sitesMu sync.Mutex // guards sites
+	sites   map[event.Frame]int32
+
+	saidDepth atomic.Bool // KindOverflow for the held depth was written
+	dirty     atomic.Bool // stats changed since the last KindStats
+	kick      chan struct{}
+	quit      chan struct{}
+}
+
+// options configure a recorder.
+type options struct {
+	stackGoid bool // parse goroutine IDs from runtime.Stack
+	fromStart bool
+	block     bool
+}
+
+func newRecorder(w io.Writer, o options) *recorder {
+	r := &recorder{w: w, fromStart: o.fromStart, block: o.block,
+		slots:  make([]slot, 1<<slotBits),
+		chains: newTable(16), pairs: newTable(16), once: newTable(12),
+		pcs: newTable(14), ords: newTable(14), stats: newTable(12),
+		sites: map[event.Frame]int32{},
+		kick:  make(chan struct{}, 1), quit: make(chan struct{})}
+	r.pcSite = make([]atomic.Int32, len(r.pcs.keys))
+	r.ordN = make([]atomic.Int64, len(r.ords.keys))
+	r.cls = make([]classStats, len(r.stats.keys))
+	if !o.stackGoid {
+		r.goidOff = goidOffset()
+	}
+	return r
+}
+
+// start makes r the active recorder and writes KindStart.
+func start(r *recorder) {
+	mode := "stack"
+	if r.goidOff != 0 {
+		mode = "asm"
+	}
+	r.emit(&event.Event{Kind: event.KindStart, PID: os.Getpid(),
+		GoVersion: runtime.Version(), GoidMode: mode})
+	go r.statsLoop()
+	cur.Store(r)
+}
+
+// stop ends recording by r (tests only): no lock may be held.
+func stop(r *recorder) {
+	cur.CompareAndSwap(r, nil)
+	close(r.quit)
+}
+
+func init() {
+	path := os.Getenv("LOCKSCOPE_EVENTS")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return // recording is best effort and never prints
+	}
+	r := newRecorder(f, options{fromStart: true,
+		block: os.Getenv("LOCKSCOPE_SELF_DEADLOCK") == "block"})
+	start(r)
+	notifySignal(r, nil)
+}
+
+// goid returns the running goroutine's ID.
+func (r *recorder) goid() int64 {
+	if r.goidOff != 0 {
+		return gword(r.goidOff)
+	}
+	return stackGoid()
+}
+
+// emit writes ev with one write call, first describing any instance in sts
+// that no earlier event described.
+func (r *recorder) emit(ev *event.Event, sts ...*state) {
+	ev.Time = now()
+	b, err := event.Marshal(ev)
+	if err != nil {
+		return
+	}
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	for _, st := range sts {
+		if st.told.Load() {
+			continue
+		}
+		st.told.Store(true)
+		ib, err := event.Marshal(&event.Event{Kind: event.KindInstance, Time: ev.Time,
+			Inst: st.id.Load(), Class: st.class, Site: st.site, Ordinal: st.ord})
+		if err == nil {
+			_, _ = r.w.Write(ib)
+		}
+	}
+	_, _ = r.w.Write(b)
+}
+
+// overflowed says that the table behind reason filled up.
+func (r *recorder) overflowed(reason string) {
+	r.emit(&event.Event{Kind: event.KindOverflow, Reason: reason})
+}
+
+// maxStack bounds the frames of a recorded stack.
+const maxStack = 32
+
+const pkgPrefix = "github.com/lockscope/lockscope/tracer/lockrt."
+
+// stack returns the calling stack without its leading lockrt frames.
+func stack() []event.Frame {
+	var pcs [maxStack + 16]uintptr
+	n := runtime.Callers(2, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	var out []event.Frame
+	for len(out) < maxStack {
+		f, more := frames.Next()
+		if len(out) > 0 || !strings.HasPrefix(f.Function, pkgPrefix) {
+			out = append(out, event.Frame{Func: f.Function, File: f.File, Line: f.Line})
+		}
+		if !more {
+			break
+		}
+	}
+	return out
+}

@@ -1,0 +1,123 @@
+package lockrt
+
+import (
+	"runtime"
+	"sync/atomic"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// nextInst numbers lock instances across the process.
+var nextInst atomic.Int64
+
+// state is what the runtime keeps inside every Mutex and RWMutex.
+type state struct {
+	id      atomic.Int64 // instance ID; 0 before the first recorded acquisition, -1 while being set
+	holder  atomic.Int64 // goid of the write holder; 0 if not write-held
+	readers atomic.Int32 // read holders
+	told    atomic.Bool  // a KindInstance event was written
+	// Set once before id is published, read only after id > 0 is seen.
+	class int32
+	site  int32 // first acquisition site
+	ord   int64 // ordinal within the class
+}
+
+// ensure gives st its identity on its first recorded acquisition.
+func (r *recorder) ensure(st *state, class, site int32) {
+	if st.id.Load() > 0 {
+		return
+	}
+	if !st.id.CompareAndSwap(0, -1) {
+		for st.id.Load() <= 0 {
+			runtime.Gosched()
+		}
+		return
+	}
+	if class == 0 {
+		class, _ = event.Unpack(r.dynSite())
+	}
+	st.class, st.site = class, site
+	st.ord = r.ordinal(class)
+	st.id.Store(nextInst.Add(1))
+}
+
+// ordinal returns the next ordinal of class, or 0 if the table is full.
+func (r *recorder) ordinal(class int32) int64 {
+	c, _, first := r.ords.add(classKey(class))
+	if c < 0 {
+		if first {
+			r.overflowed("ordinal")
+		}
+		return 0
+	}
+	return r.ordN[c].Add(1)
+}
+
+// classKey is a table key for a class ID; never 0.
+func classKey(c int32) uint64 { return uint64(uint32(c)) | 1<<32 }
+
+// lockOf describes an entry for an event.
+func lockOf(e *entry) event.Lock {
+	l := event.Lock{Class: e.st.class, Inst: e.st.id.Load(), Mode: event.Write,
+		Site: e.site, Try: e.try, Since: e.since}
+	if e.read {
+		l.Mode = event.Read
+	}
+	return l
+}
+
+// locksOf describes a held list.
+func locksOf(es []entry) []event.Lock {
+	if len(es) == 0 {
+		return nil
+	}
+	out := make([]event.Lock, len(es))
+	for i := range es {
+		out[i] = lockOf(&es[i])
+	}
+	return out
+}
+
+// gstate is a copy of one goroutine's slot.
+type gstate struct {
+	id   int64
+	held []entry
+	wait *entry
+}
+
+// copyOut copies the locked slot s.
+func copyOut(s *slot) gstate {
+	g := gstate{id: s.owner.Load(), held: append([]entry(nil), s.held[:s.n]...)}
+	if s.waitOn {
+		w := s.wait
+		g.wait = &w
+	}
+	return g
+}
+
+// goroutinesOf describes copied slots for an event.
+func goroutinesOf(gs []gstate) []event.Goroutine {
+	out := make([]event.Goroutine, 0, len(gs))
+	for _, g := range gs {
+		eg := event.Goroutine{ID: g.id, Held: locksOf(g.held)}
+		if g.wait != nil {
+			l := lockOf(g.wait)
+			eg.Waiting = &l
+		}
+		out = append(out, eg)
+	}
+	return out
+}
+
+// statesOf lists the instances that copied slots refer to.
+func statesOf(dst []*state, gs []gstate) []*state {
+	for _, g := range gs {
+		for i := range g.held {
+			dst = append(dst, g.held[i].st)
+		}
+		if g.wait != nil {
+			dst = append(dst, g.wait.st)
+		}
+	}
+	return dst
+}
