@@ -16,6 +16,9 @@ type leakKey struct {
 func runLeak(p *Pass) ([]Finding, error) {
 	var out []Finding
 	for _, pr := range p.Model.Procs {
+		if forcedExit(pr) {
+			continue
+		}
 		for _, snap := range pr.Snapshots {
 			if snap.Reason == "exit" {
 				out = append(out, p.leaks(pr, snap)...)
@@ -69,4 +72,15 @@ func (p *Pass) leakFinding(pr *Proc, g event.Goroutine, l event.Lock, live *Stac
 	f.Advice = fmt.Sprintf("Unlock %s on every path out of %s: put \"defer ...Unlock()\" right after the Lock there, and check early returns and recovered panics between Lock and Unlock.", name, where)
 	f.ID = fingerprint(f.Kind, []string{pr.Class(l).FPKey}, []string{shortFunc(site.Func), state})
 	return f
+}
+
+// forcedExit reports whether the lock runtime ended the process itself at a
+// double lock: the locks held then are the double lock's evidence, not leaks.
+func forcedExit(pr *Proc) bool {
+	for _, ev := range pr.Misuse {
+		if ev.Kind == event.KindDoubleLock {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/lockscope/lockscope/tracer/event"
@@ -58,11 +59,24 @@ func Trim(fs []Frame) []Frame {
 		i = 0
 	}
 	j := len(fs)
-	for j > i && fs[j-1].Func == "runtime.goexit" {
+	for k := i; k < j; k++ {
+		if strings.HasSuffix(fs[k].Func, "/lockrt.Main") {
+			j = k // the wrapper lockscope put around the program's main
+		}
+	}
+	for j > i && (fs[j-1].Func == "runtime.goexit" || fs[j-1].Func == "runtime.main" || internalFrame(fs[j-1].Func)) {
 		j--
 	}
-	return append([]Frame{}, fs[i:j]...)
+	out := append([]Frame{}, fs[i:j]...)
+	for k := range out {
+		out[k].Func = userMainName.ReplaceAllString(out[k].Func, ".main$1")
+	}
+	return out
 }
+
+// userMainName matches the name the rewriter gives a program's main so that
+// lockrt.Main can wrap it; reports show the user's own name.
+var userMainName = regexp.MustCompile(`\.lockscopeUserMain\d*(\.|$)`)
 
 // KeyFrame is the frame that locates a stack: the first one in the target's
 // module, else the first non-internal one. The zero Frame if st is empty.

@@ -1,0 +1,283 @@
+package cmd
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/scenarios"
+)
+
+// lockscope runs the command in-process, as a user would from dir, and
+// returns its exit code and output.
+func lockscope(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Execute(&Streams{In: strings.NewReader(""), Out: &out, Err: &errb, Dir: dir}, args)
+	return code, out.String(), errb.String()
+}
+
+func readFindings(t *testing.T, outDir string) *analyzer.Result {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(outDir, "findings.json"))
+	if err != nil {
+		t.Fatalf("findings.json: %v", err)
+	}
+	var res analyzer.Result
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatalf("findings.json does not decode: %v", err)
+	}
+	return &res
+}
+
+// lockMatches reports whether a finding's lock name is the expected one: the
+// class name itself, or an instance of it ("Account.mu#2 (...)").
+func lockMatches(got, want string) bool {
+	return got == want || strings.HasPrefix(got, want+"#") || strings.HasPrefix(got, want+" ")
+}
+
+func hasFinding(res *analyzer.Result, kind string, locks []string) bool {
+	for _, f := range res.Findings {
+		if f.Kind != kind {
+			continue
+		}
+		all := true
+		for _, want := range locks {
+			found := false
+			for _, got := range f.Locks {
+				found = found || lockMatches(got, want)
+			}
+			all = all && found
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func summarize(res *analyzer.Result) string {
+	var b strings.Builder
+	for _, f := range res.Findings {
+		b.WriteString(f.Kind + " " + strings.Join(f.Locks, ",") + ": " + f.Title + "\n")
+	}
+	return b.String()
+}
+
+// TestScenarios runs every built-in scenario through the whole pipeline: the
+// buggy variant must yield its expected findings on the expected locks and
+// exit 1; the fixed variant must yield nothing and exit 0.
+func TestScenarios(t *testing.T) {
+	for _, sc := range scenarios.All() {
+		for _, variant := range sc.Variants() {
+			t.Run(sc.Name+"/"+variant, func(t *testing.T) {
+				t.Parallel()
+				out := t.TempDir()
+				code, stdout, stderr := lockscope(t, t.TempDir(), "run", sc.Name, "--variant", variant, "--out", out, "--format", "json,text")
+				res := readFindings(t, out)
+				if variant == "fixed" {
+					if code != ExitOK || len(res.Findings) != 0 {
+						t.Fatalf("fixed variant: exit %d, findings:\n%s\nstderr:\n%s", code, summarize(res), stderr)
+					}
+					return
+				}
+				if code != ExitFindings {
+					t.Errorf("buggy variant: exit %d, want %d\nstderr:\n%s", code, ExitFindings, stderr)
+				}
+				for _, e := range sc.Expect {
+					if !hasFinding(res, e.Kind, e.Locks) {
+						t.Errorf("buggy variant: no %s on %v; findings:\n%s\nstdout:\n%s", e.Kind, e.Locks, summarize(res), stdout)
+					}
+				}
+			})
+		}
+	}
+}
+
+// writeModule writes files (relative path -> content) into a new module dir.
+func writeModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// treeHash fingerprints every file under dir, names and contents.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		h.Write([]byte(p + "\x00"))
+		h.Write(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(h.Sum(nil))
+}
+
+const bankModule = `module example.com/bank
+
+go 1.22
+`
+
+const bankCode = `package bank
+
+import "sync"
+
+type Account struct {
+	ID      int
+	mu      sync.Mutex
+	balance int
+}
+
+type Ledger struct {
+	mu      sync.RWMutex
+	entries []string
+}
+
+func Transfer(l *Ledger, from, to *Account, amount int) {
+	from.mu.Lock()
+	defer from.mu.Unlock()
+	to.mu.Lock()
+	defer to.mu.Unlock()
+	from.balance -= amount
+	to.balance += amount
+	l.mu.Lock()
+	l.entries = append(l.entries, "transfer")
+	l.mu.Unlock()
+}
+
+// Audit reads the ledger, then checks an account: the opposite order of
+// Transfer's Account.mu -> Ledger.mu.
+func Audit(l *Ledger, a *Account) int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.balance + len(l.entries)
+}
+`
+
+const bankTest = `package bank
+
+import "testing"
+
+func TestTransferThenAudit(t *testing.T) {
+	l := &Ledger{}
+	a, b := &Account{ID: 1, balance: 10}, &Account{ID: 2}
+	Transfer(l, a, b, 5)
+	if Audit(l, a) == 0 {
+		t.Fatal("empty")
+	}
+}
+`
+
+// TestTestCommandFindsCycleInUserModule: lockscope test on a module it has
+// never seen names the cycle by the user's own lock names, across one
+// sequential test (no deadlock happened), and leaves the module untouched.
+func TestTestCommandFindsCycleInUserModule(t *testing.T) {
+	t.Parallel()
+	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": bankCode, "bank_test.go": bankTest})
+	before := treeHash(t, mod)
+	out := t.TempDir()
+	code, stdout, stderr := lockscope(t, mod, "test", "./...", "--out", out, "--format", "json,text")
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitFindings, stdout, stderr)
+	}
+	res := readFindings(t, out)
+	if !hasFinding(res, "lock-order-cycle", []string{"Account.mu", "Ledger.mu"}) {
+		t.Errorf("no lock-order-cycle on Account.mu and Ledger.mu; findings:\n%s", summarize(res))
+	}
+	if !strings.Contains(stdout, "bank.go:") {
+		t.Errorf("text summary has no bank.go:LINE location:\n%s", stdout)
+	}
+	if after := treeHash(t, mod); after != before {
+		t.Errorf("lockscope changed the user's module")
+	}
+}
+
+const hangTest = `package bank
+
+import "testing"
+
+// TestDeadlock really deadlocks: each goroutine takes its first lock, then
+// waits for the other's.
+func TestDeadlock(t *testing.T) {
+	a, b := &Account{ID: 1}, &Account{ID: 2}
+	l := &Ledger{}
+	ready := make(chan bool)
+	go func() {
+		a.mu.Lock()
+		ready <- true
+		<-ready
+		Transfer(l, b, a, 1) // blocks: a.mu held by this goroutine, b.mu by the test
+	}()
+	<-ready
+	b.mu.Lock()
+	ready <- true
+	a.mu.Lock()
+}
+`
+
+// TestHangIsStoppedAndDiagnosed: a test that truly deadlocks is stopped
+// at --timeout and reported as a hang naming the locks in the wait-for cycle.
+func TestHangIsStoppedAndDiagnosed(t *testing.T) {
+	t.Parallel()
+	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": bankCode, "hang_test.go": hangTest})
+	out := t.TempDir()
+	start := time.Now()
+	code, stdout, stderr := lockscope(t, mod, "test", "--timeout", "5s", "--out", out, "--format", "json,text")
+	elapsed := time.Since(start)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitFindings, stdout, stderr)
+	}
+	res := readFindings(t, out)
+	if !hasFinding(res, "hang", []string{"Account.mu"}) {
+		t.Errorf("no hang finding on Account.mu; findings:\n%s", summarize(res))
+	}
+	// The deadline is 5s; building takes a few more. Far past that means the
+	// target was not stopped at its deadline.
+	if elapsed > 90*time.Second {
+		t.Errorf("lockscope took %s with --timeout 5s", elapsed)
+	}
+}
+
+// TestBuildFailureExits2WithCompilerOutput: a target that does not compile
+// is lockscope's exit 2, with the compiler's own words and a findings.json.
+func TestBuildFailureExits2WithCompilerOutput(t *testing.T) {
+	t.Parallel()
+	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": "package bank\n\nfunc Broken() int { return \"x\" }\n"})
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, mod, "test", "--out", out)
+	if code != ExitError {
+		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, ExitError, stderr)
+	}
+	if !strings.Contains(stderr, "bank.go:3") {
+		t.Errorf("stderr lacks the compiler's file:line:\n%s", stderr)
+	}
+	res := readFindings(t, out)
+	if !hasFinding(res, "target-failure", nil) {
+		t.Errorf("findings.json lacks the target-failure:\n%s", summarize(res))
+	}
+}

@@ -1,0 +1,127 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/scenarios"
+	"github.com/lockscope/lockscope/tracer"
+)
+
+// RunOptions are the inputs of `lockscope run`.
+type RunOptions struct {
+	DiagnoseOptions
+	// Target is a scenario name or the path of a main package.
+	Target  string
+	Variant string
+	Args    []string
+	// timeoutSet records whether --timeout was given, since scenarios and
+	// programs have different defaults.
+	timeoutSet bool
+}
+
+const (
+	scenarioTimeout = 20 * time.Second
+	programTimeout  = 60 * time.Second
+)
+
+// NewCmdRun builds `lockscope run`. runF replaces the run for tests; nil means runRun.
+func NewCmdRun(s *Streams, runF func(context.Context, *Streams, *RunOptions) error) *cobra.Command {
+	o := &RunOptions{}
+	c := &cobra.Command{
+		Use:   "run NAME|./path/to/main [-- ARGS...]",
+		Short: "Run a built-in scenario or a main package under instrumented locks",
+		Long: `Run a built-in scenario (see 'lockscope scenarios') or one of your main
+packages under instrumented locks, then report what can deadlock.
+
+A NAME without a slash is a scenario; a path (./cmd/server) is a main package
+of the module around the current directory. Arguments after -- go to the
+program.`,
+		Example: "  lockscope run bank-transfer\n  lockscope run bank-transfer --variant fixed\n  lockscope run ./cmd/server -- -port 8080",
+		Args: func(c *cobra.Command, args []string) error {
+			if c.ArgsLenAtDash() == 0 || len(args) == 0 {
+				return usagef("run needs a scenario name or the path of a main package")
+			}
+			if dash := c.ArgsLenAtDash(); dash > 1 || (dash < 0 && len(args) > 1) {
+				return usagef("run takes one target; put the program's arguments after --")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Target, o.Args = args[0], args[1:]
+			o.timeoutSet = c.Flags().Changed("timeout")
+			if runF != nil {
+				return runF(c.Context(), s, o)
+			}
+			return runRun(c.Context(), s, o)
+		},
+	}
+	addDiagnoseFlags(c, &o.DiagnoseOptions, programTimeout)
+	c.Flags().StringVar(&o.Variant, "variant", "buggy", "scenario variant: buggy or fixed")
+	return c
+}
+
+func isScenarioName(t string) bool {
+	return !strings.ContainsAny(t, `/\`) && t != "." && t != ".."
+}
+
+func runRun(ctx context.Context, s *Streams, o *RunOptions) error {
+	if !isScenarioName(o.Target) {
+		return runProgram(ctx, s, o)
+	}
+	sc, ok := scenarios.Lookup(o.Target)
+	if !ok {
+		return usagef("no scenario %q; 'lockscope scenarios' lists them, and a main package is given as a path (./%s)", o.Target, o.Target)
+	}
+	files, err := sc.Files(o.Variant)
+	if err != nil {
+		return usagef("scenario %s: %v", sc.Name, err)
+	}
+	dir, err := os.MkdirTemp("", "lockscope-scenario-")
+	if err != nil {
+		return fmt.Errorf("create scenario module: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	if err := writeScenarioModule(dir, sc.Name, files); err != nil {
+		return err
+	}
+	if !o.timeoutSet {
+		o.Timeout = scenarioTimeout
+	}
+	o.OutDir = absDir(s, o.OutDir)
+	to := tracer.Options{Dir: dir, Patterns: []string{"."}, Args: o.Args}
+	return diagnose(ctx, s, &o.DiagnoseOptions, to, analyzer.Target{Kind: "scenario", Name: sc.Name, Variant: o.Variant})
+}
+
+func runProgram(ctx context.Context, s *Streams, o *RunOptions) error {
+	if _, err := os.Stat(absDir(s, o.Target)); err != nil {
+		return usagef("no main package at %s: %v", o.Target, err)
+	}
+	pattern := o.Target
+	if !strings.HasPrefix(pattern, ".") && !filepath.IsAbs(pattern) {
+		pattern = "./" + pattern
+	}
+	to := tracer.Options{Dir: s.Dir, Patterns: []string{pattern}, Args: o.Args}
+	return diagnose(ctx, s, &o.DiagnoseOptions, to, analyzer.Target{Kind: "program", Name: o.Target})
+}
+
+// writeScenarioModule lays a scenario variant out as a module of its own.
+func writeScenarioModule(dir, name string, files map[string][]byte) error {
+	gomod := fmt.Sprintf("module lockscope.scenario/%s\n\ngo 1.22\n", name)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return fmt.Errorf("write scenario module: %w", err)
+	}
+	for fname, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(fname)), data, 0o644); err != nil {
+			return fmt.Errorf("write scenario module: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package reports
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/lockscope/lockscope/analyzer"
+)
+
+// ErrNotAvailable is returned for a known format this version cannot write.
+var ErrNotAvailable = errors.New("not available in this version of lockscope")
+
+// fileNames maps each format to the file WriteDir gives it.
+var fileNames = map[string]string{
+	"json":  "findings.json",
+	"text":  "report.txt",
+	"html":  "report.html",
+	"sarif": "findings.sarif",
+}
+
+// Formats lists every format name the command line accepts.
+func Formats() []string { return []string{"html", "json", "sarif", "text"} }
+
+// Available reports whether Generate can write format.
+func Available(format string) bool { return format == "json" || format == "text" }
+
+// Generate writes res to w in format.
+func Generate(w io.Writer, format string, res *analyzer.Result) error {
+	var buf bytes.Buffer
+	var err error
+	switch format {
+	case "json":
+		err = writeJSON(&buf, res)
+	case "text":
+		err = writeText(&buf, res)
+	case "html", "sarif":
+		return fmt.Errorf("%s report: %w", format, ErrNotAvailable)
+	default:
+		return fmt.Errorf("unknown report format %q", format)
+	}
+	if err != nil {
+		return fmt.Errorf("%s report: %w", format, err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// WriteDir writes one file per available format into dir and returns the
+// paths written. Formats this version cannot write are skipped.
+func WriteDir(dir string, formats []string, res *analyzer.Result) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	var written []string
+	for _, f := range formats {
+		if !Available(f) {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := Generate(&buf, f, res); err != nil {
+			return written, err
+		}
+		path := filepath.Join(dir, fileNames[f])
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			return written, fmt.Errorf("write %s: %w", path, err)
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}

@@ -1,0 +1,172 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lockscope/lockscope/analyzer"
+)
+
+// textFrames is how many frames of each stack the text summary shows; the
+// whole stacks are in findings.json.
+const textFrames = 6
+
+// writeText writes the summary a person reads in a terminal or a CI log.
+func writeText(w io.Writer, res *analyzer.Result) error {
+	tw := &textWriter{w: w, dir: res.Target.Dir}
+	tw.header(res)
+	for i := range res.Findings {
+		tw.finding(&res.Findings[i])
+	}
+	tw.contention(res.Contention)
+	for _, warn := range res.Warnings {
+		tw.printf("warning: %s\n", warn)
+	}
+	tw.footer(res)
+	return tw.err
+}
+
+type textWriter struct {
+	w   io.Writer
+	dir string // module root: paths under it are shown relative
+	err error
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+func (t *textWriter) header(res *analyzer.Result) {
+	tg := res.Target
+	name := tg.Name
+	if tg.Variant != "" {
+		name += " (" + tg.Variant + ")"
+	}
+	t.printf("lockscope %s: %s %s, %s\n", res.Tool.Version, tg.Kind, name, plural(tg.Runs, "run"))
+	for _, r := range res.Runs {
+		state := fmt.Sprintf("exit %d", r.ExitCode)
+		if r.TimedOut {
+			state = "timed out, stopped"
+		}
+		t.printf("  %s: %s in %s", runName(r), state, time.Duration(r.DurationMs)*time.Millisecond)
+		if r.Output != "" {
+			t.printf("; output: %s", r.Output)
+		}
+		t.printf("\n")
+	}
+	t.printf("\n")
+}
+
+func runName(r analyzer.RunSummary) string {
+	name := r.Package
+	if name == "" {
+		name = "target"
+	}
+	if r.Run > 1 {
+		name += fmt.Sprintf(" (run %d)", r.Run)
+	}
+	return name
+}
+
+func (t *textWriter) finding(f *analyzer.Finding) {
+	t.printf("%s %s [%s] %s\n", strings.ToUpper(f.Severity), f.Kind, f.Confidence, f.Title)
+	if len(f.Locks) > 0 {
+		t.printf("  locks: %s\n", strings.Join(f.Locks, ", "))
+	}
+	if f.Package != "" {
+		t.printf("  in: %s\n", f.Package)
+	}
+	if f.Count > 1 {
+		t.printf("  seen %d times\n", f.Count)
+	}
+	t.indent(f.Message, "  ")
+	for _, e := range f.Evidence {
+		t.evidence(e)
+	}
+	if f.Advice != "" {
+		t.printf("  fix:\n")
+		t.indent(f.Advice, "    ")
+	}
+	if f.Truncated != "" {
+		t.printf("  note: %s\n", f.Truncated)
+	}
+	t.printf("  id %s · lockscope explain %s\n\n", f.ID, f.Kind)
+}
+
+func (t *textWriter) evidence(e analyzer.Evidence) {
+	t.printf("  - %s\n", e.Role)
+	if len(e.Held) > 0 {
+		t.printf("      holding: %s\n", strings.Join(e.Held, ", "))
+	}
+	for i, fr := range e.Stack {
+		if i == textFrames {
+			t.printf("      ... %d more frames in findings.json\n", len(e.Stack)-textFrames)
+			break
+		}
+		t.printf("      %s\n        %s:%d\n", fr.Func, t.path(fr.File), fr.Line)
+	}
+}
+
+func (t *textWriter) indent(text, prefix string) {
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if line == "" {
+			t.printf("\n")
+			continue
+		}
+		t.printf("%s%s\n", prefix, line)
+	}
+}
+
+// path shows a file relative to the module root when it is inside it.
+func (t *textWriter) path(p string) string {
+	if t.dir == "" {
+		return p
+	}
+	if rel, err := filepath.Rel(t.dir, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
+}
+
+func (t *textWriter) contention(cs []analyzer.Contention) {
+	shown := 0
+	for _, c := range cs {
+		if c.Waits == 0 || shown == 5 {
+			continue
+		}
+		if shown == 0 {
+			t.printf("lock contention (most waited first):\n")
+		}
+		shown++
+		t.printf("  %-32s %6d waits  %10s total  %10s worst\n", c.Lock, c.Waits,
+			time.Duration(c.WaitNs).Round(time.Microsecond), time.Duration(c.MaxWaitNs).Round(time.Microsecond))
+	}
+	if shown > 0 {
+		t.printf("\n")
+	}
+}
+
+func (t *textWriter) footer(res *analyzer.Result) {
+	counts := map[string]int{}
+	for _, f := range res.Findings {
+		counts[f.Severity]++
+	}
+	if len(res.Findings) == 0 {
+		t.printf("no findings\n")
+		return
+	}
+	t.printf("%s, %s, %s\n", plural(counts[analyzer.Error], "error"),
+		plural(counts[analyzer.Warning], "warning"), plural(counts[analyzer.Info], "info"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 || word == "info" {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,309 @@
+package tracer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lockscope/lockscope/tracer/event"
+	"github.com/lockscope/lockscope/tracer/instrument"
+)
+
+// Options says what to build and run.
+type Options struct {
+	// Dir is a directory inside the target's main module.
+	Dir string
+	// Patterns are the packages: for a program exactly one main package,
+	// for tests the packages whose tests run (default ./...).
+	Patterns []string
+	// Test runs package tests instead of a program.
+	Test bool
+	// Args are the program's arguments or, for tests, `go test` flags.
+	Args []string
+	// Race builds with the race detector.
+	Race bool
+	// Timeout is each target process's deadline (required).
+	Timeout time.Duration
+	// Runs repeats every target; 0 means 1.
+	Runs int
+	// OutDir receives the raw artifacts, under OutDir/artifacts.
+	OutDir string
+	// CacheDir holds the lock runtime's source; empty means the user
+	// cache directory.
+	CacheDir string
+	// Echo receives a copy of the targets' output as it comes; nil for none.
+	Echo io.Writer
+	// Progress receives one line per step; nil for none.
+	Progress io.Writer
+}
+
+// Result is what a run produced.
+type Result struct {
+	Sites      *event.SiteTable
+	ModuleDir  string
+	ModulePath string
+	GoVersion  string
+	Processes  []*Process
+	// SitesPath is where the site table was saved.
+	SitesPath string
+}
+
+// BuildError is a target that could not be built or type-checked. Output is
+// the compiler's own words.
+type BuildError struct {
+	Output string
+}
+
+func (e *BuildError) Error() string {
+	first, _, _ := strings.Cut(strings.TrimSpace(e.Output), "\n")
+	return "target does not build: " + first
+}
+
+// Run instruments, builds and runs the target, and returns where everything
+// it recorded is. An error means lockscope could not do its job; a target that
+// fails, hangs or crashes is not an error but a Process record saying so.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Runs < 1 {
+		o.Runs = 1
+	}
+	work, err := os.MkdirTemp("", "lockscope-build-")
+	if err != nil {
+		return nil, fmt.Errorf("create build directory: %w", err)
+	}
+	defer os.RemoveAll(work)
+	artifacts := filepath.Join(o.OutDir, "artifacts")
+	if err := resetDir(artifacts); err != nil {
+		return nil, err
+	}
+	progress(o.Progress, "instrumenting %s", strings.Join(o.Patterns, " "))
+	inst, buildArgs, binArgs, err := instrumentTarget(ctx, o, work)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Sites: inst.Sites, ModuleDir: inst.ModuleDir, ModulePath: inst.ModulePath}
+	res.GoVersion = goVersion(inst.ModuleDir)
+	res.SitesPath = filepath.Join(artifacts, "sites.json")
+	if err := writeJSON(res.SitesPath, inst.Sites); err != nil {
+		return nil, err
+	}
+	targets, err := buildTargets(ctx, o, inst, buildArgs, binArgs, work)
+	if err != nil {
+		return nil, err
+	}
+	res.Processes = runTargets(ctx, o, targets, artifacts)
+	return res, nil
+}
+
+func instrumentTarget(ctx context.Context, o Options, work string) (*instrument.Result, []string, []string, error) {
+	cache := o.CacheDir
+	if cache == "" {
+		c, err := os.UserCacheDir()
+		if err != nil {
+			c = os.TempDir()
+		}
+		cache = filepath.Join(c, "lockscope")
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, nil, nil, fmt.Errorf("create cache directory: %w", err)
+	}
+	rt, err := writeRuntime(cache)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var buildFlags, binFlags []string
+	if o.Test {
+		buildFlags, binFlags = splitTestFlags(o.Args)
+	} else {
+		binFlags = o.Args
+	}
+	if o.Race {
+		buildFlags = append(buildFlags, "-race")
+	}
+	overlay := filepath.Join(work, "overlay")
+	if err := os.MkdirAll(overlay, 0o755); err != nil {
+		return nil, nil, nil, fmt.Errorf("create overlay directory: %w", err)
+	}
+	inst, err := instrument.Instrument(ctx, instrument.Config{
+		Dir: o.Dir, Patterns: o.Patterns, Tests: o.Test, BuildFlags: tagFlags(buildFlags),
+		WorkDir: overlay, RuntimeDir: rt,
+	})
+	var le *instrument.LoadError
+	if errors.As(err, &le) {
+		return nil, nil, nil, &BuildError{Output: le.Error()}
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return inst, append(inst.BuildArgs(), buildFlags...), binFlags, nil
+}
+
+// tagFlags keeps the flags that change which files are loaded.
+func tagFlags(build []string) []string {
+	var out []string
+	for i, f := range build {
+		if strings.HasPrefix(f, "-tags") {
+			out = append(out, f)
+			if !strings.Contains(f, "=") && i+1 < len(build) {
+				out = append(out, build[i+1])
+			}
+		}
+	}
+	return out
+}
+
+// target is one built binary to run.
+type target struct {
+	pkg, bin, dir string
+	args          []string
+}
+
+func buildTargets(ctx context.Context, o Options, inst *instrument.Result, buildArgs, binArgs []string, work string) ([]target, error) {
+	bin := filepath.Join(work, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return nil, fmt.Errorf("create build directory: %w", err)
+	}
+	if !o.Test {
+		if len(inst.Packages) != 1 {
+			return nil, fmt.Errorf("run needs exactly one main package, %q matches %d", strings.Join(o.Patterns, " "), len(inst.Packages))
+		}
+		t := target{pkg: inst.Packages[0], bin: filepath.Join(bin, "target"), dir: o.Dir, args: binArgs}
+		progress(o.Progress, "building %s", t.pkg)
+		args := append([]string{"build", "-o", t.bin}, buildArgs...)
+		return []target{t}, goBuild(ctx, inst.ModuleDir, append(args, t.pkg))
+	}
+	var targets []target
+	for _, pkg := range inst.TestPackages {
+		targets = append(targets, target{
+			pkg: pkg, bin: filepath.Join(bin, label(inst.ModulePath, pkg)+".test"),
+			dir: packageDir(inst, pkg), args: testBinaryArgs(binArgs, o.Timeout),
+		})
+	}
+	progress(o.Progress, "building %d test binaries", len(targets))
+	return targets, buildTests(ctx, inst.ModuleDir, buildArgs, targets)
+}
+
+// buildTests builds test binaries two at a time; the go command's cache
+// shares the work between them.
+func buildTests(ctx context.Context, modDir string, buildArgs []string, targets []target) error {
+	errs := make([]error, len(targets))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			args := append([]string{"test", "-c", "-o", t.bin}, buildArgs...)
+			errs[i] = goBuild(ctx, modDir, append(args, t.pkg))
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func goBuild(ctx context.Context, dir string, args []string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if len(out) == 0 {
+			return fmt.Errorf("run go %s: %w", args[0], err)
+		}
+		return &BuildError{Output: string(out)}
+	}
+	return nil
+}
+
+// testBinaryArgs gives the test binary a deadline of its own beyond ours, so
+// that lockscope's snapshot, not the testing package's panic, comes first.
+func testBinaryArgs(flags []string, timeout time.Duration) []string {
+	args := append([]string{}, flags...)
+	if !hasTestFlag(args, "timeout") {
+		args = append(args, "-test.timeout="+(timeout+time.Minute).String())
+	}
+	return args
+}
+
+func runTargets(ctx context.Context, o Options, targets []target, artifacts string) []*Process {
+	var procs []*Process
+	for run := 1; run <= o.Runs; run++ {
+		for _, t := range targets {
+			name := filepath.Base(t.bin)
+			if o.Runs > 1 {
+				name = fmt.Sprintf("%s.run%d", name, run)
+			}
+			p := &Process{
+				Run: run, Package: t.pkg, Dir: t.dir,
+				OutputPath: filepath.Join(artifacts, name+".output.log"),
+				EventsPath: filepath.Join(artifacts, name+".events.jsonl"),
+			}
+			progress(o.Progress, "running %s (run %d of %d, timeout %s)", t.pkg, run, o.Runs, o.Timeout)
+			env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath)
+			runProcess(ctx, spec{path: t.bin, args: t.args, dir: t.dir, env: env, timeout: o.Timeout, echo: o.Echo}, p)
+			procs = append(procs, p)
+		}
+	}
+	return procs
+}
+
+func packageDir(inst *instrument.Result, pkg string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(pkg, inst.ModulePath), "/")
+	return filepath.Join(inst.ModuleDir, filepath.FromSlash(rel))
+}
+
+// label turns an import path into a file name: the path inside the module
+// with slashes as underscores, or the module's last element for its root.
+func label(modPath, pkg string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(pkg, modPath), "/")
+	if rel == "" {
+		rel = filepath.Base(modPath)
+	}
+	return strings.NewReplacer("/", "_", ".", "_").Replace(rel)
+}
+
+func goVersion(dir string) string {
+	cmd := exec.Command("go", "env", "GOVERSION")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func resetDir(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("clear %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	return nil
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func progress(w io.Writer, format string, args ...any) {
+	if w != nil {
+		fmt.Fprintf(w, "lockscope: "+format+"\n", args...)
+	}
+}
