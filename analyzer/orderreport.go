@@ -36,7 +36,20 @@ func (p *Pass) cycleFinding(c *cycle) Finding {
 	if pkg := c.onePackage(); pkg != "" {
 		f.Package = pkg
 	}
+	f.Count = c.processes()
 	return f
+}
+
+// processes counts the target processes (runs, test binaries) that recorded
+// an edge of the cycle.
+func (c *cycle) processes() int {
+	seen := map[*Proc]bool{}
+	for _, obs := range c.obs {
+		for _, o := range obs {
+			seen[o.Proc] = true
+		}
+	}
+	return len(seen)
 }
 
 // rotate starts the cycle at its smallest display name, keeping its order.

@@ -281,3 +281,68 @@ func TestBuildFailureExits2WithCompilerOutput(t *testing.T) {
 		t.Errorf("findings.json lacks the target-failure:\n%s", summarize(res))
 	}
 }
+
+const programMain = `package main
+
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+
+var (
+	configMu sync.Mutex
+	cacheMu  sync.RWMutex
+)
+
+func reload() {
+	configMu.Lock()
+	defer configMu.Unlock()
+	cacheMu.Lock()
+	cacheMu.Unlock()
+}
+
+func lookup() {
+	cacheMu.RLock()
+	defer cacheMu.RUnlock()
+	configMu.Lock()
+	configMu.Unlock()
+}
+
+func main() {
+	if len(os.Args) != 2 || os.Args[1] != "serve" {
+		fmt.Println("usage: server serve")
+		os.Exit(5)
+	}
+	reload()
+	lookup()
+}
+`
+
+// TestRunProgramWithArgsAndRuns: a user's main package, its arguments after
+// --, repeated with --runs and merged into one finding seen twice.
+func TestRunProgramWithArgsAndRuns(t *testing.T) {
+	t.Parallel()
+	mod := writeModule(t, map[string]string{"go.mod": "module example.com/srv\n\ngo 1.22\n", "cmd/server/main.go": programMain})
+	out := t.TempDir()
+	code, stdout, stderr := lockscope(t, mod, "run", "./cmd/server", "--runs", "2", "--out", out, "--format", "json,text", "--", "serve")
+	if code != ExitFindings {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	res := readFindings(t, out)
+	if len(res.Runs) != 2 || res.Target.Kind != "program" {
+		t.Errorf("runs %+v, target %+v", res.Runs, res.Target)
+	}
+	if len(res.Findings) != 1 || !hasFinding(res, "lock-order-cycle", []string{"main.configMu", "main.cacheMu"}) {
+		t.Fatalf("want one lock-order-cycle on main.configMu and main.cacheMu (no target-failure: the args arrived); got:\n%s", summarize(res))
+	}
+	if res.Findings[0].Count != 2 {
+		t.Errorf("the cycle seen in both runs has count %d, want 2", res.Findings[0].Count)
+	}
+
+	// The saved result renders again through lockscope report.
+	code, text, stderr := lockscope(t, out, "report", "findings.json", "--format", "text")
+	if code != ExitOK || !strings.Contains(text, "main.configMu") {
+		t.Errorf("report: exit %d\n%s\n%s", code, text, stderr)
+	}
+}

@@ -84,11 +84,10 @@ func runRun(ctx context.Context, s *Streams, o *RunOptions) error {
 	if err != nil {
 		return usagef("scenario %s: %v", sc.Name, err)
 	}
-	dir, err := os.MkdirTemp("", "lockscope-scenario-")
+	dir, err := scenarioDir(sc.Name, o.Variant)
 	if err != nil {
-		return fmt.Errorf("create scenario module: %w", err)
+		return err
 	}
-	defer os.RemoveAll(dir)
 	if err := writeScenarioModule(dir, sc.Name, files); err != nil {
 		return err
 	}
@@ -110,6 +109,24 @@ func runProgram(ctx context.Context, s *Streams, o *RunOptions) error {
 	}
 	to := tracer.Options{Dir: s.Dir, Patterns: []string{pattern}, Args: o.Args}
 	return diagnose(ctx, s, &o.DiagnoseOptions, to, analyzer.Target{Kind: "program", Name: o.Target})
+}
+
+// scenarioDir is where a scenario variant is laid out as a module: a fixed
+// place under the user cache, so that reports are the same from run to run
+// and the source files they point to stay there to be opened.
+func scenarioDir(name, variant string) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "lockscope", "scenarios", name+"-"+variant)
+	if err := os.RemoveAll(dir); err != nil {
+		return "", fmt.Errorf("clear scenario module: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create scenario module: %w", err)
+	}
+	return dir, nil
 }
 
 // writeScenarioModule lays a scenario variant out as a module of its own.
