@@ -80,8 +80,8 @@ func TestTextSummary(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		"bank/bank.go:10",                   // paths inside the module are relative
-		"/elsewhere/web.go:5",               // paths outside stay whole
+		"bank/bank.go:10",                    // paths inside the module are relative
+		"/elsewhere/web.go:5",                // paths outside stay whole
 		"... 3 more frames in findings.json", // long stacks are cut at textFrames
 		"timed out, stopped",
 		"Store.mu", "12.346ms",
