@@ -20,13 +20,26 @@ var fileNames = map[string]string{
 	"text":  "report.txt",
 	"html":  "report.html",
 	"sarif": "findings.sarif",
+	"junit": "junit.xml",
 }
 
 // Formats lists every format name the command line accepts.
-func Formats() []string { return []string{"html", "json", "sarif", "text"} }
+func Formats() []string { return []string{"html", "json", "junit", "sarif", "text"} }
 
 // Available reports whether Generate can write format.
-func Available(format string) bool { return format == "json" || format == "text" }
+func Available(format string) bool {
+	switch format {
+	case "json", "text":
+		return true
+	case "html":
+		return htmlAvailable
+	case "sarif":
+		return sarifAvailable
+	case "junit":
+		return junitAvailable
+	}
+	return false
+}
 
 // Generate writes res to w in format.
 func Generate(w io.Writer, format string, res *analyzer.Result) error {
@@ -37,8 +50,12 @@ func Generate(w io.Writer, format string, res *analyzer.Result) error {
 		err = writeJSON(&buf, res)
 	case "text":
 		err = writeText(&buf, res)
-	case "html", "sarif":
-		return fmt.Errorf("%s report: %w", format, ErrNotAvailable)
+	case "html":
+		err = writeHTML(&buf, res)
+	case "sarif":
+		err = writeSARIF(&buf, res)
+	case "junit":
+		err = writeJUnit(&buf, res)
 	default:
 		return fmt.Errorf("unknown report format %q", format)
 	}
