@@ -16,6 +16,8 @@ type Model struct {
 	Classes map[string]*ClassInfo
 	// Order is the lock-order graph over all processes.
 	Order *OrderGraph
+
+	lineClass map[string]int32 // "file:line" -> static class; see classAt
 }
 
 // ClassInfo is what is known about one lock class.
@@ -158,6 +160,9 @@ func (p *Proc) ClassName(l event.Lock) string {
 	}
 	site := classSite(l)
 	if f, ok := p.SiteFrame(site); ok {
+		if cid := p.model.classAt(f); cid > 0 {
+			return p.model.Sites.Classes[cid].Name
+		}
 		return fmt.Sprintf("%s:%d", shortFunc(f.Func), f.Line)
 	}
 	if id == 0 {
@@ -189,10 +194,33 @@ func (p *Proc) classFunc(l event.Lock) string {
 	if l.Class > 0 && int(l.Class) < len(p.model.Sites.Classes) {
 		return ""
 	}
-	if f, ok := p.SiteFrame(classSite(l)); ok {
+	if f, ok := p.SiteFrame(classSite(l)); ok && p.model.classAt(f) == 0 {
 		return shortFunc(f.Func)
 	}
 	return ""
+}
+
+// classAt returns the static class of the instrumented call at f's file and
+// line, or 0 when there is none or the line calls locks of several classes.
+// It names a lock the runtime met only through a dynamic site — an Unlock of
+// a never-locked mutex, a Lock through a method value — by the site table.
+func (m *Model) classAt(f event.Frame) int32 {
+	if m.lineClass == nil {
+		m.lineClass = map[string]int32{}
+		for _, s := range m.Sites.Sites {
+			k := fmt.Sprintf("%s:%d", s.Frame.File, s.Frame.Line)
+			if old, seen := m.lineClass[k]; seen && old != s.Class {
+				m.lineClass[k] = 0
+			} else {
+				m.lineClass[k] = s.Class
+			}
+		}
+	}
+	cid := m.lineClass[fmt.Sprintf("%s:%d", f.File, f.Line)]
+	if cid <= 0 || int(cid) >= len(m.Sites.Classes) {
+		return 0
+	}
+	return cid
 }
 
 // InstName names l's instance distinguishably: "Account.mu#2 (first locked

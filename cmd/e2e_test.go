@@ -346,3 +346,112 @@ func TestRunProgramWithArgsAndRuns(t *testing.T) {
 		t.Errorf("report: exit %d\n%s\n%s", code, text, stderr)
 	}
 }
+
+// goSumLines returns this repository's go.sum lines for the given modules, so
+// a test module can require them without the network.
+func goSumLines(t *testing.T, modules ...string) string {
+	t.Helper()
+	data, err := os.ReadFile("../go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(string(data), "\n") {
+		for _, m := range modules {
+			if strings.HasPrefix(line, m+" ") {
+				b.WriteString(line + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestMisuseAndGoDeadlockModules: code written against go-deadlock is
+// instrumented like code using sync, and an Unlock of an unlocked mutex is
+// reported with its stack although Go's fatal error kills the test binary.
+func TestMisuseAndGoDeadlockModules(t *testing.T) {
+	t.Parallel()
+	gomod := "module example.com/mix\n\ngo 1.22\n\nrequire github.com/sasha-s/go-deadlock v0.3.9\n\nrequire github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect\n"
+	mod := writeModule(t, map[string]string{
+		"go.mod": gomod,
+		"go.sum": goSumLines(t, "github.com/sasha-s/go-deadlock", "github.com/petermattis/goid"),
+		"registry/registry.go": `package registry
+
+import deadlock "github.com/sasha-s/go-deadlock"
+
+type Registry struct {
+	mu    deadlock.Mutex
+	names map[string]*Entry
+}
+
+type Entry struct {
+	mu   deadlock.RWMutex
+	hits int
+}
+
+func (r *Registry) Touch(e *Entry) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e.mu.Lock()
+	e.hits++
+	e.mu.Unlock()
+}
+
+func (e *Entry) Evict(r *Registry) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r.mu.Lock()
+	delete(r.names, "x")
+	r.mu.Unlock()
+}
+`,
+		"registry/registry_test.go": `package registry
+
+import "testing"
+
+func TestTouchThenEvict(t *testing.T) {
+	r, e := &Registry{names: map[string]*Entry{}}, &Entry{}
+	r.Touch(e)
+	e.Evict(r)
+}
+`,
+		"pool/pool.go": `package pool
+
+import "sync"
+
+type Pool struct{ mu sync.Mutex }
+
+func (p *Pool) Release() { p.mu.Unlock() }
+`,
+		"pool/pool_test.go": `package pool
+
+import "testing"
+
+func TestReleaseWithoutAcquire(t *testing.T) {
+	(&Pool{}).Release()
+}
+`,
+	})
+	out := t.TempDir()
+	code, stdout, stderr := lockscope(t, mod, "test", "./...", "--out", out, "--format", "json,text")
+	if code != ExitFindings {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	res := readFindings(t, out)
+	if !hasFinding(res, "lock-order-cycle", []string{"Registry.mu", "Entry.mu"}) {
+		t.Errorf("go-deadlock locks: no cycle on Registry.mu and Entry.mu; findings:\n%s", summarize(res))
+	}
+	found := false
+	for _, f := range res.Findings {
+		if f.Kind == "unlock-of-unlocked" && hasFinding(res, f.Kind, []string{"Pool.mu"}) {
+			for _, e := range f.Evidence {
+				for _, fr := range e.Stack {
+					found = found || (strings.HasSuffix(fr.File, "pool.go") && fr.Line == 7)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no unlock-of-unlocked on Pool.mu with pool.go:7 in its stack; findings:\n%s", summarize(res))
+	}
+}
