@@ -74,8 +74,10 @@
 // their declaration. Class.Decl is the declaration (the call for site
 // classes), with an absolute path and an empty Func.
 //
-// Site.Frame is the call: Func is "pkg.Func" in the style above
-// ("kv.Replica.handleRaftReady", "main.main"), File the absolute path of the
+// Site.Frame is the call: Func is named as the Go runtime names it in stack
+// traces, import path first ("example.com/kv.(*Replica).handleRaftReady",
+// "main.main"; closures take their enclosing function's name), so that site
+// frames and recorded stacks read alike. File is the absolute path of the
 // user's original file, Line its line. Sites are numbered from 1 in order
 // of file path and offset; classes from 1 in order of declaration file,
 // line and key. Index 0 of both tables is unused.

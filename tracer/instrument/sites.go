@@ -67,9 +67,9 @@ func (rw *rewrite) findCalls(p *packages.Package, f *ast.File, path string) []*c
 	tf := p.Fset.File(f.Pos())
 	var calls []*call
 	for _, d := range f.Decls {
-		fn := declFunc(d)
+		fn, rtFn := declFunc(d), runtimeFunc(d)
 		if fn == rw.names.userMain {
-			fn = "main" // the user's func main, renamed by the rewrite
+			fn, rtFn = "main", "main" // the user's func main, renamed by the rewrite
 		}
 		ast.Inspect(d, func(n ast.Node) bool {
 			ce, ok := n.(*ast.CallExpr)
@@ -85,7 +85,7 @@ func (rw *rewrite) findCalls(p *packages.Package, f *ast.File, path string) []*c
 				calls = append(calls, &call{
 					path: path, off: tf.Offset(ce.Pos()), op: sel.Sel.Name,
 					selEnd: tf.Offset(sel.Sel.End()), rparen: tf.Offset(ce.Rparen),
-					cls: cls, frame: nm.frame(sel.Sel.Pos(), p.Name+"."+fn),
+					cls: cls, frame: nm.frame(sel.Sel.Pos(), p.PkgPath+"."+rtFn),
 				})
 			}
 			return true
@@ -116,6 +116,38 @@ func declFunc(d ast.Decl) string {
 		case *ast.IndexListExpr:
 			t = x.X
 		case *ast.Ident:
+			return x.Name + "." + fd.Name.Name
+		default:
+			return fd.Name.Name
+		}
+	}
+}
+
+// runtimeFunc names the function a declaration's code runs in the way the
+// Go runtime names it in stack traces — "(*Type).Method", "Type.Method",
+// "func", "init" — so that site frames and recorded stacks read alike.
+// Closures are named after their enclosing function.
+func runtimeFunc(d ast.Decl) string {
+	fd, ok := d.(*ast.FuncDecl)
+	if !ok || fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return declFunc(d)
+	}
+	star := false
+	t := fd.Recv.List[0].Type
+	for {
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t, star = x.X, true
+		case *ast.ParenExpr:
+			t = x.X
+		case *ast.IndexExpr:
+			t = x.X
+		case *ast.IndexListExpr:
+			t = x.X
+		case *ast.Ident:
+			if star {
+				return "(*" + x.Name + ")." + fd.Name.Name
+			}
 			return x.Name + "." + fd.Name.Name
 		default:
 			return fd.Name.Name
