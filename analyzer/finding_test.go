@@ -185,3 +185,30 @@ func TestWarnings(t *testing.T) {
 		t.Fatalf("warnings = %q", w)
 	}
 }
+
+// TestLockLeakAcrossFunctions: a lock taken in one function and released in
+// another (a transaction's Begin and Commit) leaked by several goroutines is
+// one finding that counts them and points at the releasing functions.
+func TestLockLeakAcrossFunctions(t *testing.T) {
+	f := newFixture("DB.writer")
+	lock := f.w("DB.writer", 1)
+	f.sites.Sites = append(f.sites.Sites, event.Site{ID: int32(len(f.sites.Sites)), Op: "Unlock", Class: f.ids["DB.writer"],
+		Frame: event.Frame{Func: "example.com/app.(*Txn).Commit", File: "/mod/app.go", Line: 40}})
+	var gs []event.Goroutine
+	for i := int64(0); i < 3; i++ {
+		l := lock
+		l.Inst = i + 1
+		gs = append(gs, event.Goroutine{ID: 20 + i, Held: []event.Lock{l}})
+	}
+	f.add(event.Event{Kind: event.KindSnapshot, Reason: "exit", Goroutines: gs, Dump: "goroutine 1 [running]:\nmain.main()\n\t/mod/main.go:3 +0x1\n"})
+	got := ofKind(analyze(t, f.input()), "lock-leak")
+	if len(got) != 1 {
+		t.Fatalf("got %d leak findings, want one for the three goroutines: %+v", len(got), got)
+	}
+	if !strings.Contains(got[0].Message, "3 DB.writer locks in all, held by goroutines 20, 21, 22") {
+		t.Errorf("message does not count the leaks: %q", got[0].Message)
+	}
+	if !strings.Contains(got[0].Advice, "unlocked elsewhere") || !strings.Contains(got[0].Advice, "Commit") {
+		t.Errorf("advice does not point at the releasing function: %q", got[0].Advice)
+	}
+}

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/lockscope/lockscope/tracer/event"
 )
@@ -29,23 +30,46 @@ func runLeak(p *Pass) ([]Finding, error) {
 }
 
 // leaks reports the locks still held in an exit snapshot: by a goroutine
-// absent from the dump (it ended holding them) or by a live one.
+// absent from the dump (it ended holding them) or by a live one. Leaks of
+// one class from one site are one finding that says how many there were.
 func (p *Pass) leaks(pr *Proc, snap *event.Event) []Finding {
 	dump := stackByID(ParseDump(snap.Dump))
-	seen := map[leakKey]bool{}
+	index := map[leakKey]int{}
+	holders := map[leakKey][]int64{}
 	var out []Finding
 	for _, g := range snap.Goroutines {
 		for _, l := range g.Held {
 			_, alive := dump[g.ID]
 			k := leakKey{pr.ClassName(l), l.Site, !alive}
-			if seen[k] {
-				continue
+			holders[k] = append(holders[k], g.ID)
+			if _, seen := index[k]; !seen {
+				index[k] = len(out)
+				out = append(out, p.leakFinding(pr, g, l, dump[g.ID]))
 			}
-			seen[k] = true
-			out = append(out, p.leakFinding(pr, g, l, dump[g.ID]))
+		}
+	}
+	for k, i := range index {
+		if ids := holders[k]; len(ids) > 1 {
+			out[i].Message += fmt.Sprintf(" The same happened to %d %s locks in all, held by goroutines %s.", len(ids), k.class, idList(ids, 10))
 		}
 	}
 	return out
+}
+
+// idList prints up to max goroutine IDs, and how many more there were.
+func idList(ids []int64, max int) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i == max {
+			fmt.Fprintf(&b, " and %d more", len(ids)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, id)
+	}
+	return b.String()
 }
 
 func (p *Pass) leakFinding(pr *Proc, g event.Goroutine, l event.Lock, live *Stack) Finding {
@@ -60,7 +84,7 @@ func (p *Pass) leakFinding(pr *Proc, g event.Goroutine, l event.Lock, live *Stac
 	state := "ended"
 	if live == nil {
 		f.Title = fmt.Sprintf("%s locked in %s is never unlocked: its goroutine ended holding it", name, shortFunc(site.Func))
-		f.Message = fmt.Sprintf("goroutine %d locked %s in %s and ended without unlocking it. No goroutine can release it any more: every later Lock of it waits forever.", g.ID, pr.InstName(l), where)
+		f.Message = fmt.Sprintf("goroutine %d locked %s in %s and ended without unlocking it. Unless another goroutine unlocks it, every later Lock of it waits forever.", g.ID, pr.InstName(l), where)
 	} else {
 		state = "alive"
 		f.Severity = Warning
@@ -69,9 +93,32 @@ func (p *Pass) leakFinding(pr *Proc, g event.Goroutine, l event.Lock, live *Stac
 		evs = append(evs, Evidence{Role: fmt.Sprintf("goroutine %d at exit [%s]", g.ID, live.State), Goroutine: g.ID, Stack: Trim(live.Frames)})
 	}
 	f.Evidence = evs
-	f.Advice = fmt.Sprintf("Unlock %s on every path out of %s: put \"defer ...Unlock()\" right after the Lock there, and check early returns and recovered panics between Lock and Unlock.", name, where)
+	f.Advice = p.leakAdvice(l, name, where, shortFunc(site.Func))
 	f.ID = fingerprint(f.Kind, []string{pr.Class(l).FPKey}, []string{shortFunc(site.Func), state})
 	return f
+}
+
+// leakAdvice tells how to release the lock: on every path out of the
+// locking function, or — for an API that locks in one function and unlocks
+// in another (a transaction's Begin and Commit) — by making every caller
+// reach the unlocking function.
+func (p *Pass) leakAdvice(l event.Lock, name, where, lockFunc string) string {
+	var others []string
+	if l.Class > 0 {
+		seen := map[string]bool{lockFunc: true}
+		for _, s := range p.Model.Sites.Sites {
+			fn := shortFunc(s.Frame.Func)
+			if s.Class == l.Class && (s.Op == "Unlock" || s.Op == "RUnlock") && !seen[fn] {
+				seen[fn] = true
+				others = append(others, fn)
+			}
+		}
+	}
+	if len(others) > 0 && !strings.Contains(strings.Join(others, " "), lockFunc) {
+		return fmt.Sprintf("%s is locked in %s and unlocked elsewhere (%s): every caller of %s must reach one of those on every path, including errors and recovered panics (for example with a defer right after the call). Find the caller that does not: the goroutines listed above ran it.",
+			name, lockFunc, strings.Join(others, ", "), lockFunc)
+	}
+	return fmt.Sprintf("Unlock %s on every path out of %s: put \"defer ...Unlock()\" right after the Lock there, and check early returns and recovered panics between Lock and Unlock.", name, where)
 }
 
 // forcedExit reports whether the lock runtime ended the process itself at a

@@ -213,13 +213,24 @@ func holdsAny(lv *orderLevel, p *Proc, held []event.Lock, in map[string]bool) bo
 	return false
 }
 
-// pick returns the observation of edge i to show: the first one whose
-// moment had another goroutine holding a cycle lock, else the first.
+// pick returns the observation of edge i to show. One taken under no other
+// write-held lock is preferred, so that the printed scenario does not pair
+// witnesses that a common lock keeps apart; then one whose moment had
+// another goroutine holding a cycle lock; else the first.
 func (c *cycle) pick(i int) *Observation {
+	var best *Observation
+	score := -1
 	for _, o := range c.obs[i] {
+		sc := 0
+		if len(o.Gate) == 0 {
+			sc += 2
+		}
 		if c.concurrentAt(o) {
-			return o
+			sc++
+		}
+		if sc > score {
+			best, score = o, sc
 		}
 	}
-	return c.obs[i][0]
+	return best
 }

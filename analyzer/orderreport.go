@@ -144,7 +144,12 @@ func (p *Pass) scenario(c *cycle, names []string) string {
 	}
 	for i := range k {
 		o := c.pick(i)
-		fmt.Fprintf(&b, "  goroutine %d: %s %s (blocks: held by goroutine %d)\n", i+1, verb(*o.Event.Acq), names[(i+1)%k], (i+1)%k+1)
+		next := (i + 1) % k
+		why := fmt.Sprintf("blocks: held by goroutine %d", next+1)
+		if o.Event.Acq.Mode == event.Read && c.pick(next).Held().Mode == event.Read {
+			why = fmt.Sprintf("blocks behind a writer queued on it, while goroutine %d read-holds it", next+1)
+		}
+		fmt.Fprintf(&b, "  goroutine %d: %s %s (%s)\n", i+1, verb(*o.Event.Acq), names[next], why)
 	}
 	b.WriteString("  *** deadlock ***")
 	return b.String()
