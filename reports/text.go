@@ -23,7 +23,7 @@ func writeText(w io.Writer, res *analyzer.Result) error {
 	}
 	tw.contention(res.Contention)
 	for _, warn := range res.Warnings {
-		tw.printf("warning: %s\n", warn)
+		tw.printf("note: %s\n", warn)
 	}
 	tw.footer(res)
 	return tw.err
