@@ -1,0 +1,260 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/lockscope/lockscope/cmd"
+)
+
+// The browser tests open report.html, written by the real pipeline, in
+// Debian's chromium (which .ci/run installs). They skip when no chromium is
+// found, except in CI (CI=true), where that is a failure.
+
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no chromium on PATH; CI must install it (see .ci/run)")
+	}
+	t.Skip("no chromium on PATH")
+	return ""
+}
+
+// lockscope runs the command line in dir and returns the report's path.
+func lockscope(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args = append(args, "--out", out, "--format", "html,json")
+	code := cmd.Execute(&cmd.Streams{In: strings.NewReader(""), Out: &stdout, Err: &stderr, Dir: dir}, args)
+	if code != cmd.ExitFindings {
+		t.Fatalf("lockscope %s: exit %d, want %d (findings)\n%s%s", strings.Join(args, " "), code, cmd.ExitFindings, stdout.String(), stderr.String())
+	}
+	return filepath.Join(out, "report.html")
+}
+
+// browser is one page load's record of what the page did.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex // guards the fields below, written by event listeners
+	errors   []string
+	requests []string
+	dialogs  []string
+}
+
+func (b *browser) record(list *[]string, s string) {
+	b.mu.Lock()
+	*list = append(*list, s)
+	b.mu.Unlock()
+}
+
+// open loads file in a fresh headless chromium and records console errors,
+// exceptions, network requests and dialogs.
+func open(t *testing.T, file string) *browser {
+	t.Helper()
+	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancelTimeout)
+	b := &browser{ctx: ctx}
+	if err := chromedp.Listen(ctx, b.listen); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	url := "file://" + filepath.ToSlash(file)
+	for _, err := range []error{
+		call(ctx, network.Enable, network.EnableParams{}),
+		call(ctx, cdplog.Enable, cdp.Empty{}),
+		call(ctx, runtime.Enable, cdp.Empty{}),
+		chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("footer.bottom"))),
+	} {
+		if err != nil {
+			t.Fatalf("open %s: %v", url, err)
+		}
+	}
+	return b
+}
+
+func call[P, R any](ctx context.Context, c cdp.Command[P, R], p P) error {
+	_, err := chromedp.Call(ctx, c, p)
+	return err
+}
+
+// listen records what the page does; it runs on chromedp's read loop, so
+// it only records, and answers dialogs from another goroutine.
+func (b *browser) listen(ev any) {
+	switch e := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
+			b.record(&b.errors, fmt.Sprintf("console.%s: %s", e.Type, args(e.Args)))
+		}
+	case *runtime.EventExceptionThrown:
+		b.record(&b.errors, fmt.Sprintf("exception: %s at %s:%d", e.ExceptionDetails.Text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
+	case *cdplog.EventEntryAdded:
+		if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
+			b.record(&b.errors, fmt.Sprintf("log %s: %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
+		}
+	case *network.EventRequestWillBeSent:
+		b.record(&b.requests, e.Request.URL)
+	case *page.EventJavascriptDialogOpening:
+		b.record(&b.dialogs, e.Message)
+		go call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+	}
+}
+
+func args(as []*runtime.RemoteObject) string {
+	var parts []string
+	for _, a := range as {
+		parts = append(parts, string(a.Value)+a.Description)
+	}
+	return strings.Join(parts, " ")
+}
+
+// check fails t for console errors, dialogs, and any request but the page.
+func (b *browser) check(t *testing.T, file string) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.errors {
+		t.Errorf("console: %s", e)
+	}
+	for _, d := range b.dialogs {
+		t.Errorf("the page opened a dialog: %q", d)
+	}
+	for _, r := range b.requests {
+		if r != "file://"+filepath.ToSlash(file) {
+			t.Errorf("the page made a request: %s", r)
+		}
+	}
+}
+
+func eval[T any](t *testing.T, b *browser, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+func (b *browser) screenshot(t *testing.T, name string) {
+	t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(t.ArtifactDir(), name)
+	if err = os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+func TestBrowserDeadlockReport(t *testing.T) {
+	chromium(t)
+	if testing.Short() {
+		t.Skip("runs a scenario and a browser")
+	}
+	file := lockscope(t, t.TempDir(), "run", "dining-philosophers")
+	b := open(t, file)
+
+	names := eval[[]string](t, b, `Array.from(document.querySelectorAll("figure.cycle svg .node text.name")).map(n => n.textContent)`)
+	slices.Sort(names)
+	if want := []string{"Table.fork0", "Table.fork1", "Table.fork2", "Table.fork3", "Table.fork4"}; !slices.Equal(names, want) {
+		t.Errorf("cycle drawing names %v, want %v", names, want)
+	}
+	if n := eval[int](t, b, `document.querySelectorAll("#graph svg .node.cyc").length`); n != 5 {
+		t.Errorf("the lock-order graph highlights %d nodes, want 5", n)
+	}
+	if s := eval[string](t, b, `document.querySelector("table.steps tr.deadlock").textContent`); !strings.Contains(s, "deadlock") {
+		t.Errorf("the interleaving ends in %q", s)
+	}
+	if n := eval[int](t, b, `document.querySelectorAll("figure.src .ln.mark").length`); n != 10 {
+		t.Errorf("%d source lines marked, want the 10 acquisition sites", n)
+	}
+
+	const stack = `document.querySelector("details.stack")`
+	before := eval[bool](t, b, stack+`.open`)
+	const frame = stack + `.querySelector("ol.frames li").checkVisibility()`
+	visibleBefore := eval[bool](t, b, frame)
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("details.stack > summary"))); err != nil {
+		t.Fatal(err)
+	}
+	after := eval[bool](t, b, stack+`.open`)
+	visibleAfter := eval[bool](t, b, frame)
+	if before || !after || visibleBefore || !visibleAfter {
+		t.Errorf("folded stack: open %v before the click and %v after; first frame visible %v, then %v", before, after, visibleBefore, visibleAfter)
+	}
+	if !eval[bool](t, b, `!document.getElementById("toolbar").hidden`) {
+		t.Errorf("the script did not run: the toolbar is hidden")
+	}
+	b.screenshot(t, "dining-philosophers.png")
+	b.check(t, file)
+}
+
+// TestBrowserEscaping runs tests whose names and output carry markup: the
+// report shows the text and runs none of it.
+func TestBrowserEscaping(t *testing.T) {
+	chromium(t)
+	if testing.Short() {
+		t.Skip("runs a target and a browser")
+	}
+	dir, err := filepath.Abs(filepath.Join("testdata", "escape"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := lockscope(t, dir, "test", "./...")
+	b := open(t, file)
+	if title := eval[string](t, b, `document.title`); title == "pwned" || !strings.HasPrefix(title, "lockscope") {
+		t.Errorf("document title %q", title)
+	}
+	if eval[bool](t, b, `window.pwned !== undefined`) {
+		t.Errorf("target text ran as script")
+	}
+	text := eval[string](t, b, `(() => { document.querySelectorAll("details").forEach(d => d.open = true); return document.body.innerText })()`)
+	for _, want := range []string{
+		`<script>document.title="pwned"</script>`,                // the test name
+		`<script>window.pwned=1</script> &lt;tag&gt; <img src=x`, // its output
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the page does not show %q as text", want)
+		}
+	}
+	if n := eval[int](t, b, `document.querySelectorAll("script, img, b").length`); n != 1 {
+		t.Errorf("%d script, img or b elements, want only the report's script", n)
+	}
+	b.screenshot(t, "escaping.png")
+	b.check(t, file)
+}

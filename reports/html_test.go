@@ -1,0 +1,208 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/lockscope/lockscope/analyzer"
+)
+
+func renderHTML(t *testing.T, res *analyzer.Result) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Generate(&buf, "html", res); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestHTMLGolden(t *testing.T) {
+	out := renderHTML(t, sample())
+	golden := filepath.Join("testdata", "sample.html")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("html output differs from %s (run with -update after checking)", golden)
+	}
+	if again := renderHTML(t, sample()); again != out {
+		t.Errorf("two renderings of one result differ")
+	}
+}
+
+func TestHTMLContent(t *testing.T) {
+	out := renderHTML(t, sample())
+	for _, want := range []string{
+		"1 error found",
+		`<li class="sev-error"><span class="num">1</span> error</li>`,
+		`href="#kind-lock-order-cycle"`,
+		"Lock-order cycle: Account.mu -&gt; Ledger.mu -&gt; Account.mu",
+		analyzerDoc(t, "lock-order-cycle"), // "why" comes from the check's Doc
+		"Take Ledger.mu before Account.mu in bank.Audit.",
+		"bank/bank.go:10",     // paths in the module are relative
+		"/elsewhere/web.go:5", // others stay whole
+		"1 more frame</summary>",
+		"seen at different times", "predicted", "observed",
+		"cycle search cut at 16 cycles",
+		"timed out", // the run breakdown
+		"Store.mu", "12.346ms",
+		"event log ends in a truncated record",
+		`<details class="stack">`, // stacks folded by default
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "Idle.mu") {
+		t.Errorf("a lock nobody waited for is in the contention chart")
+	}
+	if strings.Contains(out, `<details class="stack" open`) {
+		t.Errorf("a stack starts unfolded")
+	}
+}
+
+// analyzerDoc is the first sentence of a check's Doc, as the template
+// escapes it.
+func analyzerDoc(t *testing.T, kind string) string {
+	c := analyzer.Lookup(kind)
+	if c == nil {
+		t.Fatalf("no check %s", kind)
+	}
+	s, _, _ := strings.Cut(c.Doc, ":")
+	return s
+}
+
+var remote = regexp.MustCompile(`(?i)(src|href|action|srcset|poster|data)\s*=\s*["']?\s*(https?:|//|ftp:)|url\(\s*["']?\s*(https?:|//)|@import`)
+
+func TestHTMLSelfContained(t *testing.T) {
+	for name, res := range map[string]*analyzer.Result{"sample": sample(), "empty": {Version: 1}} {
+		t.Run(name, func(t *testing.T) {
+			out := renderHTML(t, res)
+			if m := remote.FindString(out); m != "" {
+				t.Errorf("the report refers to another host: %q", m)
+			}
+			if strings.Contains(out, "http://") || strings.Contains(out, "https://") {
+				t.Errorf("the report contains a URL")
+			}
+			for _, tag := range []string{"<link", "<img", "<iframe", "<object", "<embed", "<script src"} {
+				if strings.Contains(out, tag) {
+					t.Errorf("the report has a %s element", tag)
+				}
+			}
+			if strings.Count(out, "<script") != 1 || strings.Count(out, "<style") != 1 {
+				t.Errorf("want exactly one inline script and one inline style")
+			}
+			if !strings.Contains(out, `http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;`) {
+				t.Errorf("no content security policy")
+			}
+		})
+	}
+	if out := renderHTML(t, &analyzer.Result{Version: 1}); !strings.Contains(out, "No findings") {
+		t.Errorf("an empty result does not say there are no findings")
+	}
+}
+
+// TestHTMLEscaping feeds target text with markup through every field that
+// carries it: nothing of it may come out as markup.
+func TestHTMLEscaping(t *testing.T) {
+	dir := t.TempDir()
+	evil := `<script>alert("x")</script> &amp; &lt;b&gt; <img src=x onerror=alert(1)> ' "`
+	src := filepath.Join(dir, "evil.go")
+	log := filepath.Join(dir, "evil.output.log")
+	writeFile(t, src, "package evil\n\n// "+evil+"\nfunc f() { mu.Lock() }\n")
+	writeFile(t, log, "=== RUN   Test"+evil+"\n--- FAIL: "+evil+"\n")
+	conc := true
+	res := &analyzer.Result{
+		Version: 1, Tool: analyzer.Tool{Name: "lockscope", Version: evil},
+		Target:   analyzer.Target{Kind: "test", Name: evil, Variant: evil, Dir: dir, GoVersion: evil, Runs: 2},
+		Warnings: []string{evil},
+		Runs: []analyzer.RunSummary{
+			{Run: 1, Package: evil, ExitCode: 1, Output: log},
+			{Run: 2, Package: evil, TimedOut: true},
+		},
+		Findings: []analyzer.Finding{
+			{ID: evil, Kind: "lock-order-cycle", Severity: analyzer.Error, Confidence: analyzer.Observed, Concurrent: &conc,
+				Title: evil, Message: evil + "\n\n" + evil, Locks: []string{evil + "#1 (" + evil + ")", evil}, Package: evil,
+				Advice: evil, Truncated: evil, Level: evil,
+				Evidence: []analyzer.Evidence{
+					{Role: evil + " (acquired at evil.go:4)", Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: src, Line: 4}}},
+					{Role: evil, Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: src, Line: 3}}},
+				}},
+			{ID: "f", Kind: "target-failure", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: evil, Message: evil, Package: evil},
+			{ID: "h", Kind: "hang", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: evil, Package: evil,
+				Evidence: []analyzer.Evidence{{Role: evil, Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: evil, Line: 1}}}}},
+			{ID: "k", Kind: evil, Severity: evil, Confidence: evil, Title: evil},
+		},
+		Graph:      analyzer.Graph{Nodes: []analyzer.Node{{Name: evil}}, Edges: []analyzer.Edge{{From: evil, To: evil, Modes: []string{evil}, InCycle: true}}},
+		Contention: []analyzer.Contention{{Lock: evil, Waits: 1, WaitNs: 10, MaxHoldSite: evil}},
+	}
+	out := renderHTML(t, res)
+	for _, bad := range []string{`<script>alert`, `<img`, "<b>", `&amp; &lt;b&gt;`} {
+		if strings.Contains(out, bad) {
+			t.Errorf("target text came out as markup: %q", bad)
+		}
+	}
+	if strings.Count(out, "<script") != 1 {
+		t.Errorf("%d script elements, want only the report's own", strings.Count(out, "<script"))
+	}
+	// The text is shown, escaped: in the card, the source snippet and the output tail.
+	escaped := `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp;amp; &amp;lt;b&amp;gt;`
+	if n := strings.Count(out, escaped); n < 20 {
+		t.Errorf("the escaped text appears %d times, want it everywhere", n)
+	}
+	for _, want := range []string{"--- FAIL: " + escaped, "<span class=\"lno\">3</span>// " + escaped} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHTMLSize holds a huge result to the page's size bound: 5,000
+// findings with 40-frame stacks and a 300-lock graph.
+func TestHTMLSize(t *testing.T) {
+	res := &analyzer.Result{Version: 1, Target: analyzer.Target{Kind: "test", Name: "./...", Runs: 3, Dir: "/mod"}}
+	res.Findings = manyFindings(5000, 40)
+	for i := range 300 {
+		res.Graph.Nodes = append(res.Graph.Nodes, analyzer.Node{Name: fmt.Sprintf("Lock%03d.mu", i)})
+		for _, d := range []int{1, 7} {
+			res.Graph.Edges = append(res.Graph.Edges, analyzer.Edge{From: fmt.Sprintf("Lock%03d.mu", i), To: fmt.Sprintf("Lock%03d.mu", (i+d)%300), Count: 2, InCycle: d == 1})
+		}
+	}
+	for i := range 200 {
+		res.Contention = append(res.Contention, analyzer.Contention{Lock: fmt.Sprintf("Lock%03d.mu", i), Waits: int64(i + 1), WaitNs: int64(i) * 1000})
+		res.Warnings = append(res.Warnings, fmt.Sprintf("warning %d", i))
+	}
+	for r := 1; r <= 3; r++ {
+		for p := range 300 {
+			res.Runs = append(res.Runs, analyzer.RunSummary{Run: r, Package: fmt.Sprintf("example.com/big/pkg%d", p), DurationMs: 10})
+		}
+	}
+	out := renderHTML(t, res)
+	t.Logf("5,000 findings: %d bytes", len(out))
+	if len(out) > maxReportBytes {
+		t.Errorf("report is %d bytes, over the %d bound", len(out), maxReportBytes)
+	}
+	for _, want := range []string{"1230 more lock-order-cycle findings, one line each", "460 more double-lock findings are not shown here", "1230 more lock-leak findings are not shown here"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

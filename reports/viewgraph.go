@@ -1,0 +1,370 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lockscope/lockscope/analyzer"
+)
+
+// Bounds of the lock-order graph drawing and table.
+const (
+	maxGraphNodes = 80  // drawn; locks in cycles first, then the most connected
+	maxGraphEdges = 400 // drawn
+	maxEdgeRows   = 300 // in the edge table
+	layerGap      = 90.0
+	rowGap        = 18.0
+)
+
+// graphView is the whole lock-order graph: a layered drawing and a table.
+type graphView struct {
+	SVG        *svgView
+	Nodes      int
+	Edges      int
+	CycleEdges int
+	NotDrawn   int // nodes left out of the drawing
+	Rows       []edgeRow
+	MoreRows   int
+}
+
+type edgeRow struct {
+	From, To, Modes string
+	Count           int
+	InCycle         bool
+	TryOnly         bool
+}
+
+func newGraphView(g analyzer.Graph) *graphView {
+	if len(g.Nodes) == 0 && len(g.Edges) == 0 {
+		return nil
+	}
+	v := &graphView{Nodes: len(g.Nodes), Edges: len(g.Edges)}
+	edges := append([]analyzer.Edge(nil), g.Edges...)
+	sort.SliceStable(edges, func(i, j int) bool {
+		a, b := edges[i], edges[j]
+		if a.InCycle != b.InCycle {
+			return a.InCycle
+		}
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.To < b.To
+	})
+	for i, e := range edges {
+		if e.InCycle {
+			v.CycleEdges++
+		}
+		if i < maxEdgeRows {
+			v.Rows = append(v.Rows, edgeRow{From: e.From, To: e.To, Modes: strings.Join(e.Modes, ", "), Count: e.Count, InCycle: e.InCycle, TryOnly: e.TryOnly})
+		}
+	}
+	v.MoreRows = max(0, len(edges)-maxEdgeRows)
+	names := drawnNodes(g, edges)
+	v.NotDrawn = max(0, len(g.Nodes)-len(names))
+	v.SVG = layered(names, edges)
+	return v
+}
+
+// drawnNodes picks the nodes to draw: all of them up to maxGraphNodes,
+// else those on cycle edges first, then the most connected.
+func drawnNodes(g analyzer.Graph, edges []analyzer.Edge) []string {
+	score := map[string]int{}
+	for _, n := range g.Nodes {
+		score[n.Name] += 0
+	}
+	for _, e := range edges {
+		w := 1
+		if e.InCycle {
+			w = 1 << 20
+		}
+		score[e.From] += w
+		score[e.To] += w
+	}
+	var names []string
+	for n := range score {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if score[names[i]] != score[names[j]] {
+			return score[names[i]] > score[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	if len(names) > maxGraphNodes {
+		names = names[:maxGraphNodes]
+	}
+	sort.Strings(names)
+	return names
+}
+
+// layered draws the graph left to right: cycles are broken by reversing
+// back edges of a depth-first search, each node goes in the layer of its
+// longest path from a source, and a few barycentre sweeps order each layer.
+func layered(names []string, edges []analyzer.Edge) *svgView {
+	idx := map[string]int{}
+	for i, n := range names {
+		idx[n] = i
+	}
+	var drawn []analyzer.Edge
+	out := make([][]int, len(names))
+	for _, e := range edges {
+		f, okf := idx[e.From]
+		t, okt := idx[e.To]
+		if !okf || !okt || len(drawn) == maxGraphEdges {
+			continue
+		}
+		drawn = append(drawn, e)
+		if f != t {
+			out[f] = append(out[f], t)
+		}
+	}
+	layer := layers(len(names), out)
+	order := orderLayers(layer, out)
+
+	c := &canvas{}
+	nodes := make([]fnode, len(names))
+	x := 0.0
+	for _, col := range order {
+		hwMax := 0.0
+		for _, n := range col {
+			hw, _ := boxFor([]string{names[n]})
+			hwMax = max(hwMax, hw)
+		}
+		_, hh := boxFor([]string{""})
+		height := float64(len(col))*(2*hh+rowGap) - rowGap
+		for i, n := range col {
+			hw, _ := boxFor([]string{names[n]})
+			nodes[n] = fnode{cx: x + hwMax, cy: -height/2 + hh + float64(i)*(2*hh+rowGap), hw: hw, hh: hh, title: names[n], lines: []string{names[n]}}
+		}
+		x += 2*hwMax + layerGap
+	}
+	for _, e := range drawn {
+		if e.InCycle {
+			nodes[idx[e.From]].class = "cyc"
+			nodes[idx[e.To]].class = "cyc"
+		}
+	}
+	c.nodes = nodes
+	for _, e := range drawn {
+		c.edges = append(c.edges, graphEdge(nodes[idx[e.From]], nodes[idx[e.To]], layer[idx[e.From]], layer[idx[e.To]], e))
+	}
+	return c.finish()
+}
+
+func graphEdge(a, b fnode, la, lb int, e analyzer.Edge) fedge {
+	fe := fedge{cmd: "C", title: edgeTitle(e)}
+	switch {
+	case e.InCycle:
+		fe.class = "cyc"
+	case e.TryOnly:
+		fe.class = "try"
+	}
+	switch {
+	case e.From == e.To: // a loop over the box's top right corner
+		x, y := a.cx+a.hw-12, a.cy-a.hh
+		fe.pts = []float64{x - 14, y - 2, x - 14, y - 34, x + 34, y - 30, a.cx + a.hw + 6, a.cy - 4}
+	case lb > la: // forward: right side to left side
+		sx, sy := a.cx+a.hw+2, a.cy
+		ex, ey := b.cx-b.hw-6, b.cy
+		mid := (ex - sx) / 2
+		fe.pts = []float64{sx, sy, sx + mid, sy, ex - mid, ey, ex, ey}
+	default: // backward or within a layer: under the boxes
+		sx, sy := a.cx, a.cy+a.hh+2
+		ex, ey := b.cx, b.cy+b.hh+6
+		low := max(sy, ey) + 28 + 8*float64(la-lb)
+		fe.pts = []float64{sx, sy, sx, low, ex, low, ex, ey}
+	}
+	return fe
+}
+
+func edgeTitle(e analyzer.Edge) string {
+	s := fmt.Sprintf("%s → %s: %d observation", e.From, e.To, e.Count)
+	if e.Count != 1 {
+		s += "s"
+	}
+	if len(e.Modes) > 0 {
+		s += " (" + strings.Join(e.Modes, ", ") + ")"
+	}
+	if e.InCycle {
+		s += ", in a cycle"
+	}
+	return s
+}
+
+// layers assigns each node the length of its longest path from a source
+// over the graph with its depth-first back edges removed.
+func layers(n int, out [][]int) []int {
+	state := make([]int, n) // 0 new, 1 on stack, 2 done
+	var order []int         // reverse post-order of the forward edges
+	dag := make([][]int, n)
+	var visit func(int)
+	visit = func(u int) {
+		state[u] = 1
+		for _, w := range out[u] {
+			switch state[w] {
+			case 0:
+				dag[u] = append(dag[u], w)
+				visit(w)
+			case 2:
+				dag[u] = append(dag[u], w)
+			}
+		}
+		state[u] = 2
+		order = append(order, u)
+	}
+	for u := range n {
+		if state[u] == 0 {
+			visit(u)
+		}
+	}
+	layer := make([]int, n)
+	for i := len(order) - 1; i >= 0; i-- {
+		u := order[i]
+		for _, w := range dag[u] {
+			layer[w] = max(layer[w], layer[u]+1)
+		}
+	}
+	return layer
+}
+
+// orderLayers groups nodes by layer and orders each layer by the mean
+// position of its neighbours in the previous one, in a few sweeps.
+func orderLayers(layer []int, out [][]int) [][]int {
+	top := 0
+	for _, l := range layer {
+		top = max(top, l)
+	}
+	cols := make([][]int, top+1)
+	for u, l := range layer {
+		cols[l] = append(cols[l], u)
+	}
+	in := make([][]int, len(layer))
+	for u, ws := range out {
+		for _, w := range ws {
+			in[w] = append(in[w], u)
+		}
+	}
+	pos := make([]float64, len(layer))
+	setPos := func(col []int) {
+		for i, u := range col {
+			pos[u] = float64(i)
+		}
+	}
+	for _, col := range cols {
+		setPos(col)
+	}
+	for sweep := range 4 {
+		nbr := in
+		if sweep%2 == 1 {
+			nbr = out
+		}
+		for _, col := range cols {
+			bary := map[int]float64{}
+			for _, u := range col {
+				sum, k := 0.0, 0
+				for _, w := range nbr[u] {
+					if layer[w] != layer[u] {
+						sum += pos[w]
+						k++
+					}
+				}
+				bary[u] = pos[u]
+				if k > 0 {
+					bary[u] = sum / float64(k)
+				}
+			}
+			sort.SliceStable(col, func(i, j int) bool { return bary[col[i]] < bary[col[j]] })
+			setPos(col)
+		}
+	}
+	return cols
+}
+
+// contentionView is a bar chart of wait and hold time per lock, and the
+// table behind it.
+type contentionView struct {
+	Bars []contentionBar
+	W, H int
+	Rows []contentionRow
+	More int
+}
+
+type contentionBar struct {
+	Label        svgText
+	WaitX, WaitY int
+	WaitW, HoldW int
+	HoldY        int
+	WaitText     svgText
+	HoldText     svgText
+}
+
+type contentionRow struct {
+	Lock, Waits, Wait, MaxWait, Hold, MaxHold, MaxHoldSite string
+}
+
+const (
+	maxBars  = 15
+	barWidth = 420.0
+	barH     = 12
+)
+
+func newContentionView(cs []analyzer.Contention) *contentionView {
+	var list []analyzer.Contention
+	for _, c := range cs {
+		if c.Waits > 0 || c.HoldNs > 0 {
+			list = append(list, c)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].WaitNs != list[j].WaitNs {
+			return list[i].WaitNs > list[j].WaitNs
+		}
+		if list[i].HoldNs != list[j].HoldNs {
+			return list[i].HoldNs > list[j].HoldNs
+		}
+		return list[i].Lock < list[j].Lock
+	})
+	v := &contentionView{}
+	for i, c := range list {
+		if i == maxContention {
+			v.More = len(list) - i
+			break
+		}
+		v.Rows = append(v.Rows, contentionRow{
+			Lock: c.Lock, Waits: fmt.Sprint(c.Waits), Wait: dur(c.WaitNs), MaxWait: dur(c.MaxWaitNs),
+			Hold: dur(c.HoldNs), MaxHold: dur(c.MaxHoldNs), MaxHoldSite: c.MaxHoldSite,
+		})
+	}
+	bars := list[:min(len(list), maxBars)]
+	var top int64 = 1
+	labelW := 0
+	for _, c := range bars {
+		top = max(top, c.WaitNs, c.HoldNs)
+		labelW = max(labelW, len([]rune(c.Lock)))
+	}
+	x0 := int(float64(labelW)*charW) + 24
+	for i, c := range bars {
+		y := 10 + i*40
+		b := contentionBar{
+			Label: svgText{X: x0 - 10, Y: y + 17, Anchor: "end", Class: "name", Text: c.Lock},
+			WaitX: x0, WaitY: y, HoldY: y + barH + 4,
+			WaitW: max(1, int(barWidth*float64(c.WaitNs)/float64(top))),
+			HoldW: max(1, int(barWidth*float64(c.HoldNs)/float64(top))),
+		}
+		b.WaitText = svgText{X: x0 + b.WaitW + 6, Y: y + barH - 1, Anchor: "start", Class: "val", Text: "wait " + dur(c.WaitNs)}
+		b.HoldText = svgText{X: x0 + b.HoldW + 6, Y: y + 2*barH + 3, Anchor: "start", Class: "val", Text: "hold " + dur(c.HoldNs)}
+		v.Bars = append(v.Bars, b)
+	}
+	v.W = x0 + int(barWidth) + 140
+	v.H = 20 + len(bars)*40
+	return v
+}
+
+func dur(ns int64) string {
+	return time.Duration(ns).Round(time.Microsecond).String()
+}
