@@ -12,6 +12,13 @@ type Result struct {
 	Contention []Contention `json:"contention"`
 	Runs       []RunSummary `json:"runs,omitempty"`
 	Warnings   []string     `json:"warnings,omitempty"`
+	// FailOn is the --fail-on level the verdict was judged at ("" means
+	// error); reports that show pass or fail use it.
+	FailOn string `json:"fail_on,omitempty"`
+	// Baseline is the baseline file applied, if any; see Finding.Baselined.
+	Baseline string `json:"baseline,omitempty"`
+	// Fixed lists the baselined findings this run no longer saw.
+	Fixed []BaselineEntry `json:"fixed,omitempty"`
 }
 
 // Tool names the program that produced a Result.
@@ -81,6 +88,13 @@ type Finding struct {
 	Package string `json:"package,omitempty"`
 	// Truncated says the search behind this finding was cut short.
 	Truncated string `json:"truncated,omitempty"`
+	// Baselined says the finding is in the applied baseline: it is kept in
+	// the output but does not count for --fail-on.
+	Baselined bool `json:"baselined,omitempty"`
+	// Suppression says why the finding is suppressed (a lockscope:ignore
+	// comment or an excluded path); nil when it is not. A suppressed finding
+	// does not count for --fail-on.
+	Suppression *Suppression `json:"suppression,omitempty"`
 }
 
 // Evidence is one stack that supports a finding.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lockscope/lockscope/analyzer"
 	"github.com/lockscope/lockscope/reports"
@@ -22,11 +23,25 @@ import (
 type DiagnoseOptions struct {
 	OutDir  string
 	Timeout time.Duration
-	Race    bool
-	Runs    int
-	Formats []string
-	FailOn  string
-	Verbose bool
+	// BuildTimeout bounds instrumenting and building every target.
+	BuildTimeout time.Duration
+	Race         bool
+	Runs         int
+	Formats      []string
+	FailOn       string
+	Verbose      bool
+	// Baseline is a baseline file whose findings do not fail the run.
+	Baseline string
+	// ConfigPath is the configuration file; empty means ConfigName at the
+	// module root, if there is one.
+	ConfigPath string
+	// Exclude and LongHold come from the configuration file.
+	Exclude  []string
+	LongHold time.Duration
+
+	// flagsSet names the flags given on the command line, which the
+	// configuration file does not override.
+	flagsSet map[string]bool
 }
 
 var severityRank = map[string]int{analyzer.Error: 3, analyzer.Warning: 2, analyzer.Info: 1, "never": 4}
@@ -37,9 +52,20 @@ func addDiagnoseFlags(c *cobra.Command, o *DiagnoseOptions, timeout time.Duratio
 	f.DurationVar(&o.Timeout, "timeout", timeout, "deadline per target process; a target still running then is diagnosed as hung and stopped")
 	f.BoolVar(&o.Race, "race", false, "build with the race detector")
 	f.IntVar(&o.Runs, "runs", 1, "run each target `N` times and merge the results, to expose flaky behaviour")
-	f.StringSliceVar(&o.Formats, "format", []string{"html", "json", "text"}, "comma list of report formats: html, json, text, sarif")
+	f.StringSliceVar(&o.Formats, "format", []string{"html", "json", "text"}, "comma list of report formats: html, json, text, sarif, junit")
 	f.StringVar(&o.FailOn, "fail-on", analyzer.Error, "exit 1 when a finding is at least this severe: error, warning, info or never")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "copy the target's output to standard error as it runs")
+	f.DurationVar(&o.BuildTimeout, "build-timeout", defaultBuildTimeout, "deadline for instrumenting and building all targets")
+	f.StringVar(&o.Baseline, "baseline", "", "baseline `FILE` from 'lockscope baseline': its findings are reported but do not fail the run")
+	f.StringVar(&o.ConfigPath, "config", "", "configuration `FILE` (default: "+ConfigName+" at the module root, if present)")
+}
+
+// flagsGiven records which flags the command line set, so that the
+// configuration file fills in only the others.
+func flagsGiven(c *cobra.Command) map[string]bool {
+	set := map[string]bool{}
+	c.Flags().Visit(func(f *pflag.Flag) { set[f.Name] = true })
+	return set
 }
 
 func (o *DiagnoseOptions) validate() error {
@@ -48,6 +74,9 @@ func (o *DiagnoseOptions) validate() error {
 	}
 	if o.Timeout <= 0 {
 		return usagef("--timeout must be positive, not %s", o.Timeout)
+	}
+	if o.BuildTimeout <= 0 {
+		return usagef("--build-timeout must be positive, not %s", o.BuildTimeout)
 	}
 	if o.Runs < 1 {
 		return usagef("--runs must be at least 1, not %d", o.Runs)
@@ -63,7 +92,18 @@ func (o *DiagnoseOptions) validate() error {
 // diagnose is the whole job: build and run the target, analyse what it
 // recorded, write the reports and decide the verdict.
 func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Options, target analyzer.Target) error {
+	cfg, err := loadConfig(s.Dir, o.ConfigPath)
+	if err != nil {
+		return err
+	}
+	if cfg != nil {
+		cfg.apply(o)
+	}
 	if err := o.validate(); err != nil {
+		return err
+	}
+	baseline, err := readBaseline(s, o.Baseline)
+	if err != nil {
 		return err
 	}
 	to.Race, to.Timeout, to.Runs, to.OutDir, to.Progress = o.Race, o.Timeout, o.Runs, o.OutDir, s.Err
@@ -72,21 +112,34 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 	}
 	target.Runs = o.Runs
 	start := time.Now()
-	run, err := tracer.Run(ctx, to)
+	budget := o.budget(countTargets(ctx, to, o.BuildTimeout))
+	bctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	run, err := tracer.Run(bctx, to)
 	if err != nil {
+		if bctx.Err() != nil && ctx.Err() == nil {
+			err = fmt.Errorf("lockscope's time budget of %s ran out before the targets were built (--build-timeout %s): %w", budget, o.BuildTimeout, err)
+		}
 		saveFailure(s, o, target, err)
 		return err
 	}
 	target.Dir, target.GoVersion = run.ModuleDir, run.GoVersion
-	res, err := analyzer.Analyze(analysisInput(run, target))
+	in := analysisInput(run, target)
+	in.Thresholds.LongHoldNs = o.LongHold.Nanoseconds()
+	res, err := analyzer.Analyze(in)
 	if err != nil {
 		return fmt.Errorf("analyse: %w", err)
 	}
-	if err := writeReports(s, o, res); err != nil {
+	if bctx.Err() != nil && ctx.Err() == nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("lockscope's time budget of %s (build deadline plus every target's deadline) ran out: building took longer than --build-timeout, and targets stopped by the budget are reported as timed out", budget))
+	}
+	gate(res, o, baseline)
+	// findings.json is always written
+	if err := writeReports(s, o.OutDir, append([]string{"json"}, o.Formats...), res); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.Err, "lockscope: done in %s; results in %s\n", time.Since(start).Round(time.Millisecond), o.OutDir)
-	return verdict(res, o.FailOn)
+	return verdict(s, res)
 }
 
 func analysisInput(run *tracer.Result, target analyzer.Target) *analyzer.Input {
@@ -125,21 +178,22 @@ func readEvents(path string) ([]event.Event, []string) {
 	return evs, warns
 }
 
-func writeReports(s *Streams, o *DiagnoseOptions, res *analyzer.Result) error {
-	for _, f := range o.Formats {
+// writeReports writes the reports in formats into dir, says so on stderr,
+// and prints the text summary to stdout when text is among them.
+func writeReports(s *Streams, dir string, formats []string, res *analyzer.Result) error {
+	for _, f := range formats {
 		if !reports.Available(f) {
 			fmt.Fprintf(s.Err, "lockscope: the %s report is not available in this version yet; skipped\n", f)
 		}
 	}
-	formats := append([]string{"json"}, o.Formats...) // findings.json is always written
-	written, err := reports.WriteDir(o.OutDir, slices.Compact(slices.Sorted(slices.Values(formats))), res)
+	written, err := reports.WriteDir(dir, slices.Compact(slices.Sorted(slices.Values(formats))), res)
 	for _, w := range written {
 		fmt.Fprintf(s.Err, "lockscope: wrote %s\n", w)
 	}
 	if err != nil {
 		return err
 	}
-	if slices.Contains(o.Formats, "text") {
+	if slices.Contains(formats, "text") {
 		return reports.Generate(s.Out, "text", res)
 	}
 	return nil
@@ -152,16 +206,6 @@ func saveFailure(s *Streams, o *DiagnoseOptions, target analyzer.Target, cause e
 	if _, err := reports.WriteDir(o.OutDir, []string{"json"}, res); err != nil {
 		fmt.Fprintf(s.Err, "lockscope: could not save findings.json: %v\n", err)
 	}
-}
-
-func verdict(res *analyzer.Result, failOn string) error {
-	limit := severityRank[failOn]
-	for _, f := range res.Findings {
-		if severityRank[f.Severity] >= limit {
-			return errFindings
-		}
-	}
-	return nil
 }
 
 // absDir resolves a path against the streams' working directory.

@@ -2,13 +2,10 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lockscope/lockscope/analyzer"
 	"github.com/lockscope/lockscope/reports"
 )
 
@@ -23,7 +20,7 @@ type ReportOptions struct {
 func NewCmdReport(s *Streams, runF func(context.Context, *Streams, *ReportOptions) error) *cobra.Command {
 	o := &ReportOptions{}
 	c := &cobra.Command{
-		Use:   "report FINDINGS.json [-o FILE] [--format html|text|json|sarif]",
+		Use:   "report FINDINGS.json [-o FILE] [--format html|text|json|sarif|junit]",
 		Short: "Write a report from a saved findings.json",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -40,32 +37,17 @@ func NewCmdReport(s *Streams, runF func(context.Context, *Streams, *ReportOption
 		},
 	}
 	c.Flags().StringVarP(&o.Output, "output", "o", "", "file to write (default: standard output)")
-	c.Flags().StringVar(&o.Format, "format", "text", "html, text, json or sarif")
+	c.Flags().StringVar(&o.Format, "format", "text", "html, text, json, sarif or junit")
 	return c
 }
 
 func runReport(s *Streams, o *ReportOptions) error {
-	data, err := os.ReadFile(absDir(s, o.Input))
+	res, err := readResult(s, o.Input)
 	if err != nil {
-		return usagef("read findings: %v", err)
-	}
-	var res analyzer.Result
-	if err := json.Unmarshal(data, &res); err != nil {
-		return usagef("%s is not a findings.json: %v", o.Input, err)
-	}
-	if res.Version != 1 {
-		return usagef("%s has findings version %d; this lockscope reads version 1", o.Input, res.Version)
-	}
-	if o.Output == "" {
-		return reports.Generate(s.Out, o.Format, &res)
-	}
-	f, err := os.Create(absDir(s, o.Output))
-	if err != nil {
-		return fmt.Errorf("create report: %w", err)
-	}
-	if err := reports.Generate(f, o.Format, &res); err != nil {
-		f.Close()
 		return err
 	}
-	return f.Close()
+	if o.Output == "" {
+		return reports.Generate(s.Out, o.Format, res)
+	}
+	return writeFile(absDir(s, o.Output), func(w io.Writer) error { return reports.Generate(w, o.Format, res) })
 }

@@ -25,6 +25,8 @@ recursive read locks, leaked locks and hangs, with the evidence and a fix.`,
 		NewCmdTest(s, nil),
 		NewCmdScenarios(s),
 		NewCmdReport(s, nil),
+		NewCmdBaseline(s, nil),
+		NewCmdMerge(s, nil),
 		NewCmdExplain(s),
 		NewCmdVersion(s),
 	)

@@ -57,6 +57,7 @@ program.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Target, o.Args = args[0], args[1:]
 			o.timeoutSet = c.Flags().Changed("timeout")
+			o.flagsSet = flagsGiven(c)
 			if runF != nil {
 				return runF(c.Context(), s, o)
 			}

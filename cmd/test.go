@@ -37,6 +37,7 @@ Flags after -- are go test flags (-run, -count, -tags, -v, ...).`,
 			if dash := c.ArgsLenAtDash(); dash >= 0 {
 				o.Packages, o.TestFlags = args[:dash], args[dash:]
 			}
+			o.flagsSet = flagsGiven(c)
 			if len(o.Packages) == 0 {
 				o.Packages = []string{"./..."}
 			}

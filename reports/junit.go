@@ -1,13 +1,149 @@
 package reports
 
 import (
+	"encoding/xml"
+	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/lockscope/lockscope/analyzer"
 )
 
 // junitAvailable says whether writeJUnit is implemented in this version.
-const junitAvailable = false
+const junitAvailable = true
 
-// writeJUnit writes the JUnit report.
-func writeJUnit(io.Writer, *analyzer.Result) error { return ErrNotAvailable }
+// severityOrder ranks severities and --fail-on levels, higher is graver.
+var severityOrder = map[string]int{analyzer.Info: 1, analyzer.Warning: 2, analyzer.Error: 3, "never": 4}
+
+// The JUnit XML shapes CI systems read (Jenkins, GitLab, Azure, the
+// GitHub test-reporter actions).
+type (
+	junitSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
+	}
+	junitSuite struct {
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Time     string      `xml:"time,attr"`
+		Cases    []junitCase `xml:"testcase"`
+	}
+	junitCase struct {
+		Name      string         `xml:"name,attr"`
+		Classname string         `xml:"classname,attr"`
+		Time      string         `xml:"time,attr"`
+		Failures  []junitFailure `xml:"failure"`
+		SystemOut *junitText     `xml:"system-out,omitempty"`
+	}
+	junitText struct {
+		Text string `xml:",cdata"`
+	}
+	junitFailure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",cdata"`
+	}
+)
+
+// writeJUnit writes one test case per package (per program or scenario for
+// run): it fails with one <failure> per finding of that package at or
+// above res.FailOn (default error) that is neither baselined nor
+// suppressed. Other findings are listed in the case's system-out. Findings
+// that span packages go to a case named after the whole target.
+func writeJUnit(w io.Writer, res *analyzer.Result) error {
+	limit := severityOrder[res.FailOn]
+	if limit == 0 {
+		limit = severityOrder[analyzer.Error]
+	}
+	cases := map[string]*junitCase{}
+	var order []string
+	ms := map[string]int64{}
+	caseOf := func(pkg string) *junitCase {
+		if pkg == "" {
+			pkg = strings.TrimSpace(res.Target.Kind + " " + res.Target.Name)
+		}
+		if c := cases[pkg]; c != nil {
+			return c
+		}
+		cases[pkg] = &junitCase{Name: pkg, Classname: "lockscope." + res.Target.Kind}
+		order = append(order, pkg)
+		return cases[pkg]
+	}
+	for _, r := range res.Runs {
+		caseOf(r.Package)
+		ms[r.Package] += r.DurationMs
+	}
+	var out strings.Builder
+	failures := 0
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		c := caseOf(f.Package)
+		if f.Active() && severityOrder[f.Severity] >= limit {
+			c.Failures = append(c.Failures, junitFailure{Message: f.Title, Type: f.Kind, Text: failureText(f, res.Target.Dir)})
+			failures++
+			continue
+		}
+		out.Reset()
+		fmt.Fprintf(&out, "%s (%s, %s): %s\n", f.Kind, f.Severity, junitState(f), f.Title)
+		if c.SystemOut == nil {
+			c.SystemOut = &junitText{}
+		}
+		c.SystemOut.Text += out.String()
+	}
+	if len(order) == 0 {
+		caseOf("")
+	}
+	slices.Sort(order)
+	suite := junitSuite{Name: "lockscope", Failures: failures}
+	var total int64
+	for _, name := range order {
+		c := cases[name]
+		c.Time = seconds(ms[name])
+		total += ms[name]
+		suite.Cases = append(suite.Cases, *c)
+	}
+	suite.Tests, suite.Time = len(suite.Cases), seconds(total)
+	doc := junitSuites{Name: "lockscope", Tests: suite.Tests, Failures: failures, Suites: []junitSuite{suite}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// failureText is a failure's body: the message, the sites and the ID.
+func failureText(f *analyzer.Finding, dir string) string {
+	var b strings.Builder
+	b.WriteString(f.Message + "\n")
+	loc := &sarifLocator{dir: dir}
+	for _, s := range loc.sites(f) {
+		fmt.Fprintf(&b, "  %s:%d: %s\n", s.rel, s.line, s.role)
+	}
+	if f.Advice != "" {
+		b.WriteString("How to fix it: " + f.Advice + "\n")
+	}
+	fmt.Fprintf(&b, "id %s · lockscope explain %s\n", f.ID, f.Kind)
+	return b.String()
+}
+
+func junitState(f *analyzer.Finding) string {
+	switch {
+	case f.Suppression != nil:
+		return "suppressed: " + f.Suppression.Reason
+	case f.Baselined:
+		return "baselined"
+	}
+	return "below --fail-on"
+}
+
+func seconds(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }

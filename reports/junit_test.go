@@ -1,0 +1,60 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/xml"
+	"testing"
+
+	"github.com/lockscope/lockscope/analyzer"
+)
+
+func TestJUnitOneCasePerPackage(t *testing.T) {
+	tests := []struct {
+		name   string
+		res    *analyzer.Result
+		failOn string
+		// want maps each test case to its failure kinds.
+		want map[string][]string
+	}{
+		{"sample at error", sample(), analyzer.Error, map[string][]string{
+			"example.com/bank": nil, "example.com/web": nil, "test ./...": {"lock-order-cycle"}}},
+		{"sample at warning", sample(), analyzer.Warning, map[string][]string{
+			"example.com/bank": nil, "example.com/web": {"lock-leak"}, "test ./...": {"lock-order-cycle"}}},
+		{"gated: baselined and suppressed do not fail", gated(), analyzer.Warning, map[string][]string{
+			"example.com/bank": {"hang"}, "example.com/web": nil, "test ./...": {analyzer.UnexplainedSuppression.Kind}}},
+		{"never", sample(), "never", map[string][]string{"example.com/bank": nil, "example.com/web": nil, "test ./...": nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.res.FailOn = tt.failOn
+			if tt.res.Runs != nil {
+				tt.res.Runs = append(tt.res.Runs, analyzer.RunSummary{Run: 1, Package: "example.com/web"})
+			}
+			var buf bytes.Buffer
+			if err := Generate(&buf, "junit", tt.res); err != nil {
+				t.Fatal(err)
+			}
+			var doc junitSuites
+			if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+				t.Fatalf("not XML: %v\n%s", err, buf.String())
+			}
+			got := map[string][]string{}
+			failures := 0
+			for _, c := range doc.Suites[0].Cases {
+				got[c.Name] = nil
+				for _, f := range c.Failures {
+					got[c.Name] = append(got[c.Name], f.Type)
+					failures++
+				}
+			}
+			if len(got) != len(tt.want) || doc.Failures != failures {
+				t.Errorf("cases %v (failures attr %d, counted %d), want %v", got, doc.Failures, failures, tt.want)
+			}
+			for name, kinds := range tt.want {
+				if g, ok := got[name]; !ok || len(g) != len(kinds) || (len(g) > 0 && g[0] != kinds[0]) {
+					t.Errorf("case %s: failures %v, want %v\n%s", name, g, kinds, buf.String())
+				}
+			}
+		})
+	}
+}
