@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -38,11 +39,22 @@ func Analyze(in *Input) (*Result, error) {
 }
 
 // fingerprint is a short hex hash of a kind, lock keys and function names.
+// Test, benchmark, fuzz and example function names count as one name, so
+// that renaming a test that takes locks itself keeps its findings' IDs.
 func fingerprint(kind string, locks, funcs []string) string {
+	norm := make([]string, len(funcs))
+	for i, f := range funcs {
+		norm[i] = testFuncName.ReplaceAllString(f, "${1}(test)${2}")
+	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", kind, strings.Join(locks, "\x01"), strings.Join(funcs, "\x01"))
+	fmt.Fprintf(h, "%s\x00%s\x00%s", kind, strings.Join(locks, "\x01"), strings.Join(norm, "\x01"))
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
+
+// testFuncName matches a Go test function's name inside a qualified
+// function name: TestXxx, BenchmarkXxx, FuzzXxx, ExampleXxx, as the testing
+// package recognises them (no lower-case letter right after the prefix).
+var testFuncName = regexp.MustCompile(`(^|\.)(?:Test|Benchmark|Fuzz|Example)(?:[^\p{Ll}.][^.]*)?(\.|$)`)
 
 // merge folds findings with the same ID into the first, counting them.
 func merge(fs []Finding) []Finding {

@@ -212,3 +212,22 @@ func TestLockLeakAcrossFunctions(t *testing.T) {
 		t.Errorf("advice does not point at the releasing function: %q", got[0].Advice)
 	}
 }
+
+func TestFingerprintIgnoresTestNames(t *testing.T) {
+	base := fingerprint("double-lock", []string{"A.mu"}, []string{"bank.TestTransfer.func1"})
+	tests := []struct {
+		fn   string
+		same bool
+	}{
+		{"bank.TestTransferRenamed.func1", true},
+		{"bank.Test_transfer.func1", true},
+		{"bank.TestTransfer.func2", false}, // another closure is another site
+		{"bank.Testify.func1", false},      // not a test: lower case after Test
+		{"bank.Transfer.func1", false},
+	}
+	for _, tt := range tests {
+		if got := fingerprint("double-lock", []string{"A.mu"}, []string{tt.fn}) == base; got != tt.same {
+			t.Errorf("%s: same ID = %v, want %v", tt.fn, got, tt.same)
+		}
+	}
+}
