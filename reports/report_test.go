@@ -73,8 +73,11 @@ func TestGolden(t *testing.T) {
 }
 
 func TestTextSummary(t *testing.T) {
+	res := sample()
+	res.Findings[1].Baselined = true
+	res.Fixed = []analyzer.BaselineEntry{{ID: "c3", Kind: "double-lock", Title: "Double lock of Cache.mu"}}
 	var buf bytes.Buffer
-	if err := Generate(&buf, "text", sample()); err != nil {
+	if err := Generate(&buf, "text", res); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -84,7 +87,9 @@ func TestTextSummary(t *testing.T) {
 		"... 3 more frames in findings.json", // long stacks are cut at textFrames
 		"timed out, stopped",
 		"Store.mu", "12.346ms",
-		"1 error, 1 warning, 0 info",
+		"1 error, 0 warnings, 0 info (and 1 baselined or suppressed)",
+		"WARNING (baselined) lock-leak",
+		"fixed since the baseline",
 		"lockscope explain lock-order-cycle",
 	} {
 		if !strings.Contains(out, want) {

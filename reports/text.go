@@ -21,6 +21,7 @@ func writeText(w io.Writer, res *analyzer.Result) error {
 	for i := range res.Findings {
 		tw.finding(&res.Findings[i])
 	}
+	tw.fixed(res.Fixed)
 	tw.contention(res.Contention)
 	for _, warn := range res.Warnings {
 		tw.printf("note: %s\n", warn)
@@ -74,7 +75,21 @@ func runName(r analyzer.RunSummary) string {
 }
 
 func (t *textWriter) finding(f *analyzer.Finding) {
-	t.printf("%s %s [%s] %s\n", strings.ToUpper(f.Severity), f.Kind, f.Confidence, f.Title)
+	mark := ""
+	switch {
+	case f.Suppression != nil:
+		mark = " (suppressed)"
+	case f.Baselined:
+		mark = " (baselined)"
+	}
+	t.printf("%s%s %s [%s] %s\n", strings.ToUpper(f.Severity), mark, f.Kind, f.Confidence, f.Title)
+	if s := f.Suppression; s != nil {
+		where := s.File
+		if s.Line > 0 {
+			where = fmt.Sprintf("%s:%d", s.File, s.Line)
+		}
+		t.printf("  suppressed by %s at %s: %s\n", s.Source, where, s.Reason)
+	}
 	if len(f.Locks) > 0 {
 		t.printf("  locks: %s\n", strings.Join(f.Locks, ", "))
 	}
@@ -151,17 +166,38 @@ func (t *textWriter) contention(cs []analyzer.Contention) {
 	}
 }
 
+// fixed lists the baselined findings this run no longer saw.
+func (t *textWriter) fixed(entries []analyzer.BaselineEntry) {
+	if len(entries) == 0 {
+		return
+	}
+	t.printf("fixed since the baseline (regenerate it to drop them):\n")
+	for _, e := range entries {
+		t.printf("  %s %s: %s\n", e.ID, e.Kind, e.Title)
+	}
+	t.printf("\n")
+}
+
 func (t *textWriter) footer(res *analyzer.Result) {
 	counts := map[string]int{}
-	for _, f := range res.Findings {
-		counts[f.Severity]++
+	inactive := 0
+	for i := range res.Findings {
+		if !res.Findings[i].Active() {
+			inactive++
+			continue
+		}
+		counts[res.Findings[i].Severity]++
 	}
 	if len(res.Findings) == 0 {
 		t.printf("no findings\n")
 		return
 	}
-	t.printf("%s, %s, %s\n", plural(counts[analyzer.Error], "error"),
+	t.printf("%s, %s, %s", plural(counts[analyzer.Error], "error"),
 		plural(counts[analyzer.Warning], "warning"), plural(counts[analyzer.Info], "info"))
+	if inactive > 0 {
+		t.printf(" (and %d baselined or suppressed)", inactive)
+	}
+	t.printf("\n")
 }
 
 func plural(n int, word string) string {
