@@ -48,7 +48,7 @@ var catalog = []*Check{
 	{Kind: "hang", Title: "The target stopped making progress", Severity: Error,
 		Doc: docHang, Advice: adviceHang, Run: runHang},
 	{Kind: "data-race", Title: "Data race", Severity: Error,
-		Doc: docRace, Advice: adviceRace},
+		Doc: docRace, Advice: adviceRace, Run: runRace},
 	{Kind: "contention", Title: "A lock is often waited for", Severity: Warning,
 		Doc: docContention, Advice: adviceContention},
 	{Kind: "long-hold", Title: "A lock is held for a long time", Severity: Warning,

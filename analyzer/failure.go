@@ -16,11 +16,12 @@ func runFailure(p *Pass) ([]Finding, error) {
 }
 
 // failure describes why pr failed, unless it did not or another check
-// explains it (a hang, a recorded lock misuse that ended the process).
+// explains it (a hang, a recorded lock misuse that ended the process, data
+// races alone).
 func (p *Pass) failure(pr *Proc) (Finding, bool) {
 	proc := pr.Process
 	failed := proc.StartError != "" || proc.ExitCode != 0 || proc.Signal != ""
-	if !failed || proc.TimedOut || len(pr.Misuse) > 0 {
+	if !failed || proc.TimedOut || len(pr.Misuse) > 0 || raceOnlyFailure(proc) {
 		return Finding{}, false
 	}
 	c := diagnose(proc)

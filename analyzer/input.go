@@ -40,6 +40,10 @@ type Process struct {
 	Output     string
 	OutputPath string
 	EventsPath string
+	// RaceLogs are the paths of the race detector's report files (GORACE
+	// log_path), read by the data-race check. When there are none, race
+	// reports are looked for in Output instead.
+	RaceLogs []string
 	// StartError is set when the process could not be started at all.
 	StartError string
 }

@@ -152,6 +152,7 @@ func analysisInput(run *tracer.Result, target analyzer.Target) *analyzer.Input {
 			Run: p.Run, Package: p.Package, ExitCode: p.ExitCode, TimedOut: p.TimedOut,
 			Signal: p.Signal, DurationMs: p.Duration.Milliseconds(), Output: p.OutputTail,
 			OutputPath: p.OutputPath, EventsPath: p.EventsPath, StartError: p.StartError,
+			RaceLogs: p.RaceLogs,
 		}
 		ap.Events, ap.EventWarnings = readEvents(p.EventsPath)
 		if p.OutputTruncated {

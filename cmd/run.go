@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,6 +95,10 @@ func runRun(ctx context.Context, s *Streams, o *RunOptions) error {
 	}
 	if !o.timeoutSet {
 		o.Timeout = scenarioTimeout
+	}
+	if slices.Contains(sc.Flags, "--race") && !o.flagsSet["race"] && !o.Race {
+		o.Race = true
+		fmt.Fprintf(s.Err, "lockscope: scenario %s is about data races: running with --race\n", sc.Name)
 	}
 	o.OutDir = absDir(s, o.OutDir)
 	to := tracer.Options{Dir: dir, Patterns: []string{"."}, Args: o.Args}

@@ -35,6 +35,9 @@
 // exactly once each, expect at least once. An expect line names a finding
 // kind the buggy variant must yield, followed by the names of the locks the
 // finding is on, space separated, as lockscope names them (Type.field,
-// pkg.var or Func.var). The fixed variant must yield no finding at all. The
+// pkg.var or Func.var); for a data-race it names the raced variable the
+// same way, then any locks the finding must name. The fixed variant must
+// yield no finding at all. An optional flags line lists lockscope run flags
+// that both variants need, such as "flags: --race" for a data race. The
 // narrative, after "---", must not be empty.
 package scenarios

@@ -14,6 +14,10 @@ var kinds = []string{
 	"data-race", "contention", "long-hold", "lock-leak", "target-failure",
 }
 
+// runFlags are the flags a scenario's flags line may name: lockscope run
+// flags without a value.
+var runFlags = []string{"--race"}
+
 // parse parses the scenario.md file of the scenario in directory name. Its
 // errors start with the line they are about. Line ends may be "\n" or
 // "\r\n".
@@ -91,8 +95,18 @@ func (s *Scenario) header(line string) error {
 			}
 		}
 		s.Expect = append(s.Expect, e)
+	case "flags":
+		if s.Flags != nil {
+			return fmt.Errorf("second flags")
+		}
+		for _, f := range strings.Fields(value) {
+			if !slices.Contains(runFlags, f) {
+				return fmt.Errorf("flags: unknown flag %q (want %s)", f, strings.Join(runFlags, ", "))
+			}
+		}
+		s.Flags = strings.Fields(value)
 	default:
-		return fmt.Errorf("unknown header key %q (want title, concept or expect)", key)
+		return fmt.Errorf("unknown header key %q (want title, concept, expect or flags)", key)
 	}
 	return nil
 }

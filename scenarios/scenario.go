@@ -31,6 +31,9 @@ type Scenario struct {
 	// Expect lists the findings the buggy variant must yield. The fixed
 	// variant must yield none.
 	Expect []Expectation
+	// Flags are the lockscope run flags both variants need, such as
+	// "--race" for a data race; nil for none.
+	Flags []string
 }
 
 // Expectation is one finding a buggy variant must yield.

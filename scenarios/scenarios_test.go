@@ -17,11 +17,16 @@ import (
 // catalogueNames is the catalogue's table of contents.
 var catalogueNames = []string{
 	"bank-transfer",
+	"counter-race",
 	"dining-philosophers",
 	"double-lock",
 	"gate-lock",
+	"global-cache-race",
+	"half-locked-field",
+	"lazy-init-race",
 	"panic-holding-lock",
 	"rwmutex-recursive-read",
+	"worker-pool-results",
 }
 
 func TestAll(t *testing.T) {
@@ -58,10 +63,20 @@ func TestScenario(t *testing.T) {
 				if len(e.Locks) == 0 {
 					t.Errorf("expect %s: names no lock", e.Kind)
 				}
-				for _, lock := range e.Locks {
+				for i, lock := range e.Locks {
+					if e.Kind == "data-race" && i == 0 {
+						// the raced variable, of any type
+						if !declares(buggy, lock, func(ast.Expr) bool { return true }) {
+							t.Errorf("expect %s: buggy variant declares no field or package variable %s", e.Kind, lock)
+						}
+						continue
+					}
 					if !declaresLock(buggy, lock) {
 						t.Errorf("expect %s: buggy variant declares no sync.Mutex or sync.RWMutex %s", e.Kind, lock)
 					}
+				}
+				if race := slices.ContainsFunc(s.Expect, func(e Expectation) bool { return e.Kind == "data-race" }); race != slices.Contains(s.Flags, "--race") {
+					t.Errorf("expects a data race: %v, but flags %q", race, s.Flags)
 				}
 			}
 		})
@@ -103,7 +118,11 @@ func parseVariant(t *testing.T, s *Scenario, variant string) []*ast.File {
 // declaresLock reports whether files declare the lock called name, as a
 // struct field (Type.field) or a package variable (main.var) of type
 // sync.Mutex or sync.RWMutex.
-func declaresLock(files []*ast.File, name string) bool {
+func declaresLock(files []*ast.File, name string) bool { return declares(files, name, isMutex) }
+
+// declares reports whether files declare name as a struct field
+// (Type.field) or a package variable (main.var) whose type is of.
+func declares(files []*ast.File, name string, of func(ast.Expr) bool) bool {
 	qual, field, _ := strings.Cut(name, ".")
 	for _, f := range files {
 		for _, d := range f.Decls {
@@ -115,11 +134,11 @@ func declaresLock(files []*ast.File, name string) bool {
 				switch spec := spec.(type) {
 				case *ast.TypeSpec:
 					st, ok := spec.Type.(*ast.StructType)
-					if ok && spec.Name.Name == qual && hasMutex(st.Fields.List, field) {
+					if ok && spec.Name.Name == qual && hasField(st.Fields.List, field, of) {
 						return true
 					}
 				case *ast.ValueSpec:
-					if qual == "main" && isMutex(spec.Type) && slices.ContainsFunc(spec.Names, func(id *ast.Ident) bool { return id.Name == field }) {
+					if qual == "main" && of(spec.Type) && slices.ContainsFunc(spec.Names, func(id *ast.Ident) bool { return id.Name == field }) {
 						return true
 					}
 				}
@@ -129,10 +148,10 @@ func declaresLock(files []*ast.File, name string) bool {
 	return false
 }
 
-func hasMutex(fields []*ast.Field, name string) bool {
+func hasField(fields []*ast.Field, name string, of func(ast.Expr) bool) bool {
 	for _, f := range fields {
 		for _, id := range f.Names {
-			if id.Name == name && isMutex(f.Type) {
+			if id.Name == name && of(f.Type) {
 				return true
 			}
 		}
@@ -194,6 +213,15 @@ func TestParse(t *testing.T) {
 		want: &Scenario{Name: "demo", Title: "t", Concept: "c", Narrative: "Line 1.\nLine 2.",
 			Expect: []Expectation{{Kind: "hang", Locks: []string{}}, {Kind: "lock-leak", Locks: []string{"main.regMu"}}}},
 	}, {
+		name: "flags",
+		in:   "# demo\ntitle: t\nconcept: c\nflags: --race\nexpect: data-race Cache.entries Cache.mu\n" + narrative,
+		want: &Scenario{Name: "demo", Title: "t", Concept: "c", Narrative: "The story.", Flags: []string{"--race"},
+			Expect: []Expectation{{Kind: "data-race", Locks: []string{"Cache.entries", "Cache.mu"}}}},
+	}, {
+		name: "unknown flag", in: "# demo\nflags: --race --runs=3\n", err: `line 2: flags: unknown flag "--runs=3"`,
+	}, {
+		name: "second flags", in: "# demo\nflags: --race\nflags: --race\n", err: "line 3: second flags",
+	}, {
 		name: "empty", in: "", err: `line 1: want "# demo", got ""`,
 	}, {
 		name: "no name line", in: "title: t\n", err: `line 1: want "# demo"`,
@@ -251,6 +279,7 @@ func TestParse(t *testing.T) {
 
 func equal(a, b *Scenario) bool {
 	return a.Name == b.Name && a.Title == b.Title && a.Concept == b.Concept && a.Narrative == b.Narrative &&
+		slices.Equal(a.Flags, b.Flags) &&
 		slices.EqualFunc(a.Expect, b.Expect, func(x, y Expectation) bool {
 			return x.Kind == y.Kind && slices.Equal(x.Locks, y.Locks)
 		})

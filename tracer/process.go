@@ -30,6 +30,9 @@ type Process struct {
 
 	OutputPath string // the saved stdout and stderr, interleaved
 	EventsPath string // the lock runtime's event log
+	// RaceLogs are the race detector's report files (with --race; one per
+	// process that reported a race, named <target>.race.<pid>).
+	RaceLogs []string
 	// OutputTail is the last part of the output (at most tailSize bytes).
 	OutputTail string
 	// OutputTruncated is set when the output passed maxOutput and the rest

@@ -1,0 +1,269 @@
+package analyzer
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// maxRaceLog bounds how much of one race log is read (bytes).
+const maxRaceLog = 64 << 20
+
+// runRace turns the race detector's reports into data-race findings: one
+// per pair of access sites and variable, however often and in whichever
+// order of the two accesses it was reported, with the locks each side held.
+func runRace(p *Pass) ([]Finding, error) {
+	src := newSources(p.Input.ModuleDir)
+	sites := newLockSites(p.Model.Sites)
+	var out []Finding
+	for _, pr := range p.Model.Procs {
+		reps, warns := raceReports(pr.Process)
+		for _, w := range warns {
+			p.Warn("%s: %s", pr.Label(), w)
+		}
+		idx := map[string]int{}
+		internal, cut := 0, 0
+		for _, r := range reps {
+			if internalRace(r) {
+				internal++
+				continue
+			}
+			if r.Truncated {
+				cut++
+			}
+			f := p.raceFinding(src, sites, pr, r)
+			if i, ok := idx[f.ID]; ok {
+				out[i].Count++
+				continue
+			}
+			idx[f.ID] = len(out)
+			out = append(out, f)
+		}
+		if internal > 0 {
+			p.Warn("%s: %d race report(s) inside lockscope's own lock runtime were left out; they are lockscope's bug, not yours: please report them", pr.Label(), internal)
+		}
+		if cut > 0 {
+			p.Warn("%s: %d race report(s) were cut short or garbled; their findings may lack a stack", pr.Label(), cut)
+		}
+	}
+	for i := range out {
+		if out[i].Count > 1 {
+			out[i].Message += fmt.Sprintf(" Reported %d times.", out[i].Count)
+		}
+	}
+	return out, nil
+}
+
+// raceReports reads a process's race logs, or its output when it has none.
+func raceReports(proc *Process) ([]RaceReport, []string) {
+	if len(proc.RaceLogs) == 0 {
+		if !strings.Contains(proc.Output, raceWarning) {
+			return nil, nil
+		}
+		return ParseRace(proc.Output), nil
+	}
+	var reps []RaceReport
+	var warns []string
+	for _, path := range proc.RaceLogs {
+		f, err := os.Open(path)
+		if err != nil {
+			warns = append(warns, fmt.Sprintf("race log: %v", err))
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(f, maxRaceLog+1))
+		f.Close()
+		if err != nil {
+			warns = append(warns, fmt.Sprintf("race log %s: %v", path, err))
+		}
+		if len(data) > maxRaceLog {
+			data = data[:maxRaceLog]
+			warns = append(warns, fmt.Sprintf("race log %s passed %d MiB; the rest was not read", path, maxRaceLog>>20))
+		}
+		reps = append(reps, ParseRace(string(data))...)
+	}
+	return reps, warns
+}
+
+// internalRace reports whether either access was made by lockscope's own
+// runtime (its lock runtime or event encoding) rather than the target.
+func internalRace(r RaceReport) bool {
+	for _, st := range [][]Frame{r.Current.Stack, r.Previous.Stack} {
+		for _, f := range st {
+			if strings.HasPrefix(f.Func, "runtime.") || strings.HasPrefix(f.Func, "internal/") ||
+				strings.HasPrefix(f.Func, "sync.") || strings.HasPrefix(f.Func, "sync/atomic.") {
+				continue
+			}
+			if lockscopeCode(f) {
+				return true
+			}
+			break
+		}
+	}
+	return false
+}
+
+// lockscopeCode reports whether f is in the code lockscope links into
+// targets.
+func lockscopeCode(f Frame) bool {
+	for _, pkg := range []string{"/tracer/lockrt", "/tracer/event"} {
+		if strings.Contains(f.Func, pkg+".") || strings.Contains(f.File, pkg+"/") {
+			return true
+		}
+	}
+	return strings.HasPrefix(f.Func, "lockrt.")
+}
+
+// raceSide is one access of a race, as the finding describes it.
+type raceSide struct {
+	acc   RaceAccess
+	stack []Frame
+	key   Frame // the access's frame in the target's code
+	code  string
+	held  []heldLock
+	cands []varCand
+}
+
+func (s raceSide) where() string { return raceFunc(s.key.Func) }
+
+func (s raceSide) who() string {
+	if s.acc.Goroutine == 1 && len(s.acc.Created) == 0 {
+		return "the main goroutine"
+	}
+	return fmt.Sprintf("goroutine %d", s.acc.Goroutine)
+}
+
+func (s raceSide) heldNames() []string {
+	var out []string
+	for _, h := range s.held {
+		out = append(out, h.Name)
+	}
+	return out
+}
+
+// raceFinding describes one race report.
+func (p *Pass) raceFinding(src *sources, sites lockSites, pr *Proc, r RaceReport) Finding {
+	a, b := p.raceSide(src, sites, r.Current), p.raceSide(src, sites, r.Previous)
+	v := raceVar(a, b)
+	name := v
+	if name == "" {
+		name = "the memory at " + locWords(a.key)
+	}
+	f := Finding{
+		Kind: "data-race", Severity: Error, Confidence: Observed, Package: pr.Process.Package,
+		Title:   fmt.Sprintf("Data race on %s: %s in %s, %s in %s", name, a.acc.Op(), a.where(), b.acc.Op(), b.where()),
+		Locks:   raceLocks(v, a, b),
+		Advice:  raceAdvice(name, a, b),
+		Count:   1,
+		Message: raceMessage(name, a, b),
+	}
+	f.Evidence = []Evidence{
+		{Role: sideRole(a, ""), Goroutine: a.acc.Goroutine, Stack: a.stack, Held: a.heldNames()},
+		{Role: sideRole(b, "previous "), Goroutine: b.acc.Goroutine, Stack: b.stack, Held: b.heldNames()},
+	}
+	for _, s := range []raceSide{a, b} {
+		if len(s.acc.Created) > 0 {
+			f.Evidence = append(f.Evidence, Evidence{Role: s.who() + " was created here", Goroutine: s.acc.Goroutine, Stack: Trim(s.acc.Created)})
+		}
+	}
+	keys := []string{raceFunc(a.key.Func) + "\x02" + a.code, raceFunc(b.key.Func) + "\x02" + b.code}
+	sort.Strings(keys)
+	f.ID = fingerprint(f.Kind, []string{v}, append(keys, pr.Process.Package))
+	return f
+}
+
+func (p *Pass) raceSide(src *sources, sites lockSites, acc RaceAccess) raceSide {
+	s := raceSide{acc: acc, stack: Trim(acc.Stack)}
+	s.key = p.keyFrame(s.stack)
+	if f := src.file(s.key.File); f != nil {
+		s.code = f.code(s.key.Line)
+		s.cands = src.candidates(f, s.key.Line)
+	}
+	s.held = src.held(s.stack, sites, p.Model.Sites)
+	return s
+}
+
+// raceVar names the raced variable: one both access lines touch, else
+// what the write assigns, else the first variable of either line; "" when
+// the source did not tell.
+func raceVar(a, b raceSide) string {
+	for _, typed := range []bool{true, false} {
+		for _, ca := range a.cands {
+			for _, cb := range b.cands {
+				if ca.name == cb.name && ca.typed == typed && !ca.local {
+					return ca.name
+				}
+			}
+		}
+	}
+	for _, s := range []raceSide{a, b} {
+		for _, c := range s.cands {
+			if s.acc.Write && c.lhs && !c.local {
+				return c.name
+			}
+		}
+	}
+	for _, s := range []raceSide{a, b} {
+		for _, c := range s.cands {
+			if !c.local {
+				return c.name
+			}
+		}
+	}
+	return ""
+}
+
+// raceLocks lists the variable first, then every lock either side held.
+func raceLocks(v string, a, b raceSide) []string {
+	out := []string{}
+	if v != "" {
+		out = append(out, v)
+	}
+	for _, n := range append(a.heldNames(), b.heldNames()...) {
+		if !contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func sideRole(s raceSide, prev string) string {
+	role := fmt.Sprintf("%s%s by %s in %s", prev, s.acc.Op(), s.who(), s.where())
+	if s.code != "" {
+		role += ": " + s.code
+	}
+	return role + " (holding " + heldWords(s.held) + ")"
+}
+
+func heldWords(hs []heldLock) string {
+	if len(hs) == 0 {
+		return "no lock"
+	}
+	var ws []string
+	for _, h := range hs {
+		w := h.Name
+		if h.Read {
+			w += " (read)"
+		}
+		ws = append(ws, w)
+	}
+	return strings.Join(ws, ", ")
+}
+
+func locWords(f Frame) string {
+	if f.File == "" {
+		return "an unknown site"
+	}
+	return fmt.Sprintf("%s:%d", baseName(f.File), f.Line)
+}
+
+// raceFunc names a function as a reader would: "Counter.Inc" for
+// "example.com/kv.(*Counter).Inc", "main.func1" for a closure of main.
+func raceFunc(fn string) string {
+	fn = shortFunc(fn)
+	if _, rest, ok := strings.Cut(fn, "."); ok && rest != "" {
+		fn = rest
+	}
+	return strings.NewReplacer("(*", "", ")", "", "(", "").Replace(fn)
+}
