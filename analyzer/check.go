@@ -57,6 +57,7 @@ var catalog = []*Check{
 		Doc: docLeak, Advice: adviceLeak, Run: runLeak},
 	{Kind: "target-failure", Title: "The target crashed, panicked or its tests failed", Severity: Error,
 		Doc: docFailure, Advice: adviceFailure, Run: runFailure},
+	UnexplainedSuppression, // produced by ApplySuppressions, not by a Run
 }
 
 // The documentation of each check, as `lockscope explain` prints it.

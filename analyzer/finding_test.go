@@ -163,7 +163,8 @@ func TestDeterministic(t *testing.T) {
 
 func TestChecksDocumentEveryKind(t *testing.T) {
 	kinds := []string{"lock-order-cycle", "double-lock", "recursive-rlock", "unlock-of-unlocked", "mixed-deadlock",
-		"blocking-under-lock", "blocked-forever", "hang", "data-race", "contention", "long-hold", "lock-leak", "target-failure"}
+		"blocking-under-lock", "blocked-forever", "hang", "data-race", "contention", "long-hold", "lock-leak", "target-failure",
+		"unexplained-suppression"}
 	if len(Checks()) != len(kinds) {
 		t.Errorf("%d checks, want %d", len(Checks()), len(kinds))
 	}

@@ -25,15 +25,12 @@ func NewCmdExplain(s *Streams) *cobra.Command {
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
-				for _, c := range append(analyzer.Checks(), analyzer.UnexplainedSuppression) {
+				for _, c := range analyzer.Checks() {
 					fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Kind, c.Severity, c.Title)
 				}
 				return tw.Flush()
 			}
 			c := analyzer.Lookup(args[0])
-			if c == nil && args[0] == analyzer.UnexplainedSuppression.Kind {
-				c = analyzer.UnexplainedSuppression
-			}
 			if c == nil {
 				var kinds []string
 				for _, c := range analyzer.Checks() {
