@@ -107,6 +107,7 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 		return err
 	}
 	to.Race, to.Timeout, to.Runs, to.OutDir, to.Progress = o.Race, o.Timeout, o.Runs, o.OutDir, s.Err
+	to.BuildTimeout = o.BuildTimeout
 	if o.Verbose {
 		to.Echo = s.Err
 	}

@@ -32,6 +32,9 @@ type Options struct {
 	Race bool
 	// Timeout is each target process's deadline (required).
 	Timeout time.Duration
+	// BuildTimeout bounds instrumenting and building; 0 means no bound
+	// beyond ctx.
+	BuildTimeout time.Duration
 	// Runs repeats every target; 0 means 1.
 	Runs int
 	// OutDir receives the raw artifacts, under OutDir/artifacts.
@@ -84,9 +87,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	progress(o.Progress, "instrumenting %s", strings.Join(o.Patterns, " "))
-	inst, buildArgs, binArgs, err := instrumentTarget(ctx, o, work)
+	bctx, cancel := ctx, context.CancelFunc(func() {})
+	if o.BuildTimeout > 0 {
+		bctx, cancel = context.WithTimeout(ctx, o.BuildTimeout)
+	}
+	defer cancel()
+	inst, buildArgs, binArgs, err := instrumentTarget(bctx, o, work)
 	if err != nil {
-		return nil, err
+		return nil, buildDeadline(ctx, bctx, o.BuildTimeout, err)
 	}
 	res := &Result{Sites: inst.Sites, ModuleDir: inst.ModuleDir, ModulePath: inst.ModulePath}
 	res.GoVersion = goVersion(inst.ModuleDir)
@@ -94,12 +102,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := writeJSON(res.SitesPath, inst.Sites); err != nil {
 		return nil, err
 	}
-	targets, err := buildTargets(ctx, o, inst, buildArgs, binArgs, work)
+	targets, err := buildTargets(bctx, o, inst, buildArgs, binArgs, work)
 	if err != nil {
-		return nil, err
+		return nil, buildDeadline(ctx, bctx, o.BuildTimeout, err)
 	}
 	res.Processes = runTargets(ctx, o, targets, artifacts)
 	return res, nil
+}
+
+// buildDeadline names the cause when the build deadline, not the caller,
+// ended the build.
+func buildDeadline(ctx, bctx context.Context, d time.Duration, err error) error {
+	if errors.Is(bctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		return fmt.Errorf("instrumenting and building took longer than the build deadline of %s: %w", d, err)
+	}
+	return err
 }
 
 func instrumentTarget(ctx context.Context, o Options, work string) (*instrument.Result, []string, []string, error) {
