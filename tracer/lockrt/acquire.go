@@ -2,11 +2,11 @@ package lockrt
 
 import "github.com/lockscope/lockscope/tracer/event"
 
-// An acquisition runs in phases around the real lock call. The fast path is
-// TryLock then fast: one critical section on the goroutine's own slot that
-// checks the held list and pushes the entry. Only a failed TryLock takes the
-// slow path: block (record the wait, check misuse and order before blocking),
-// the blocking call, then waited.
+// An acquisition runs in phases around the real lock call. The common case
+// is fast.go's. The general path here takes the spin lock of the goroutine's
+// record: TryLock then fast, which checks the held list and pushes the
+// entry. Only a failed TryLock takes the slow path: block (record the wait,
+// check misuse and order before blocking), the blocking call, then waited.
 
 // misuse found on the held list.
 const (
@@ -40,7 +40,8 @@ type locker interface {
 	TryLock() bool
 }
 
-// lock acquires l, recording it as an acquisition of st at packed site p.
+// lock acquires l, recording it as an acquisition of st at packed site p,
+// the general way.
 func (r *recorder) lock(l locker, st *state, p uint64, read bool) {
 	var a acq
 	r.begin(&a, st, p, read, false)
@@ -73,17 +74,32 @@ func (r *recorder) begin(a *acq, st *state, p uint64, read, try bool) {
 	a.r, a.st, a.g, a.site, a.read, a.try = r, st, r.goid(), site, read, try
 }
 
-// fast records an acquisition that did not block.
-func (a *acq) fast() {
-	s := a.r.claim(a.g)
+// fastIn records an acquisition that did not block in the open section of
+// the goroutine's table record s.
+func (a *acq) fastIn(s *slot) {
 	a.inspect(s)
 	if a.misuse == misDouble {
 		a.misuse = misNone // impossible after a successful TryLock; a stale list
 	}
 	a.push(s, 0)
-	s.unlock()
-	a.report()
+}
+
+// after reports and marks an acquisition that did not block, once the
+// goroutine's record is left.
+func (a *acq) after() {
+	if a.edge || a.misuse != misNone || a.depth {
+		a.report()
+	}
 	a.mark()
+}
+
+// fast records an acquisition that did not block, under the spin lock of the
+// goroutine's record.
+func (a *acq) fast() {
+	s := a.r.claim(a.g)
+	a.fastIn(s)
+	s.unlock()
+	a.after()
 }
 
 // block records that the goroutine is about to wait, and reports misuse and
@@ -94,7 +110,7 @@ func (a *acq) block() {
 	a.inspect(s)
 	s.waitOn = true
 	s.wait = entry{st: a.st, site: a.site, read: a.read, since: a.t0}
-	s.unlock()
+	a.r.release(s)
 	a.report()
 }
 
@@ -104,7 +120,7 @@ func (a *acq) waited() {
 	s := a.r.claim(a.g)
 	s.waitOn = false
 	a.push(s, t1)
-	s.unlock()
+	a.r.release(s)
 	a.r.waited(a.st.class, t1-a.t0)
 	if a.depth {
 		a.r.sayDepth()
@@ -126,11 +142,7 @@ func (a *acq) mark() {
 func (a *acq) inspect(s *slot) {
 	held := s.held[:s.n]
 	a.misuse = misuseOf(held, a.st, a.read)
-	prev := uint64(chainSeed)
-	if len(held) > 0 {
-		prev = held[len(held)-1].chain
-	}
-	a.key = chainKey(prev, a.st.class, a.read, a.try)
+	a.key = chainKey(chainBelow(held, len(held)), a.st.class, a.read, a.try)
 	if len(held) > 0 {
 		a.edge = a.r.newChain(a.key)
 		for i := range held {
@@ -159,6 +171,21 @@ func misuseOf(held []entry, st *state, read bool) int {
 	return misNone
 }
 
+// chainBelow returns the chain key of held[:i]: the seed for an empty list,
+// else held[i-1]'s key, which for the bottom entry the fast path leaves 0
+// (computed here, lazily, when something is acquired on top of it). The
+// caller has exclusive access to the list.
+func chainBelow(held []entry, i int) uint64 {
+	if i == 0 {
+		return chainSeed
+	}
+	e := &held[i-1]
+	if e.chain == 0 {
+		e.chain = chainKey(chainSeed, e.st.class, e.read, e.try) // only held[0] is lazy
+	}
+	return e.chain
+}
+
 func chainKey(prev uint64, class int32, read, try bool) uint64 {
 	v := uint64(uint32(class)) << 2
 	if read {
@@ -170,23 +197,24 @@ func chainKey(prev uint64, class int32, read, try bool) uint64 {
 	return mix(prev, v)
 }
 
-// push adds the acquisition to the locked slot s. since is the acquisition
-// time when it was measured, else 0.
+// push adds the acquisition to s, to which the caller has exclusive access.
+// since is the acquisition time when it was measured, else 0. The entry is
+// written field by field: building it on the stack and copying it costs a
+// store-forwarding stall.
 func (a *acq) push(s *slot, since int64) {
 	s.count++
-	e := entry{st: a.st, chain: a.key, site: a.site, read: a.read, try: a.try, since: since}
-	if s.count%sampleEvery == 0 {
-		if e.since == 0 {
-			e.since = now()
-		}
-		e.sampled = true
+	sampled := s.count%sampleEvery == 0
+	if sampled && since == 0 {
+		since = now()
 	}
 	if s.n == maxHeld {
 		s.drop++
 		a.depth = true
 		return
 	}
-	s.held[s.n] = e
+	e := &s.held[s.n&(maxHeld-1)]
+	e.st, e.chain, e.since, e.site = a.st, a.key, since, a.site
+	e.read, e.try, e.sampled = a.read, a.try, sampled
 	s.n++
 }
 

@@ -15,15 +15,59 @@
 //
 // # Per-goroutine state
 //
-// A goroutine's held locks live in a fixed table of 4096 cache-line-sized
-// slots indexed by goid&4095, owned by goid while in use and taken over by
-// another goroutine once their owner holds and waits for nothing; a goroutine
-// whose slot is busy spills into a mutex-protected overflow map. A per-slot
-// spin lock guards the entries, because snapshots and an Unlock from another
-// goroutine than the locker (legal in Go) touch other goroutines' slots.
-// Nothing on the hot path is shared between goroutines that use different
-// locks, and steady state allocates nothing. A held list keeps 16 entries;
-// deeper acquisitions are counted, not recorded, and one KindOverflow says so.
+// A goroutine's held locks live in a slot record. A table of 4096 cells,
+// indexed by goid&4095, points at the record of the goroutine that owns the
+// cell; a record's owner never changes. A goroutine whose cell holds the
+// record of another goroutine that holds and waits for nothing takes the
+// cell over with a new record (one allocation per takeover, none in steady
+// state); one whose cell holds a busy record spills into a mutex-protected
+// overflow map. Nothing on the hot path is shared between goroutines that
+// use different locks. A held list keeps 16 entries; deeper acquisitions are
+// counted, not recorded, and one KindOverflow says so.
+//
+// # Slot protocol
+//
+// The owner reads and writes its table record without a lock (fast.go);
+// everyone else, and the owner's own general path, takes the record's spin
+// lock. The owner opens a section by storing seq+1 (odd), then passes a full
+// barrier, then loads frozen: if it is 0 it may work on the record, and
+// closes the section by storing seq+2 (even); otherwise it closes the
+// section untouched and takes the spin lock instead. Another goroutine (an
+// Unlock or RUnlock of the owner's lock, a snapshot or edge event reading
+// the record, a takeover) takes the spin lock, stores frozen = 1 with
+// sync/atomic (sequentially consistent), waits until seq is even, works,
+// and stores frozen = 0 before unlocking; a takeover stores 2 (retired) for
+// good. This is Dekker's handshake: of the owner's (store seq, barrier, load
+// frozen) and the other's (store frozen, load seq), at least one load sees
+// the other's store, so they are never both inside. When the owner's load
+// saw frozen = 0 the other waits for the even seq that closes the section,
+// whose release store orders the owner's writes before it; when the other's
+// load saw an even seq from before the section, the owner's load sees
+// frozen and keeps out. The thaw is a release store, and the owner's load
+// of frozen an acquire, so the owner then sees what the other wrote. Only
+// the owner writes seq, and only in its own record: a record is never
+// reused for another goroutine (a takeover allocates a new one), so an
+// owner that was preempted between reading its cell and opening a section
+// can only find its old record retired.
+//
+// The barrier is free: it is the real lock operation's own atomic
+// read-modify-write, which the section brackets. A successful TryLock or
+// TryRLock always ends in a CAS, a sync.Mutex or RWMutex Unlock starts with
+// an atomic add, and an RUnlock's recorded path does the reader count's
+// atomic add first; on amd64 each is a LOCK-prefixed instruction, a full
+// barrier. Acquisitions open the section before the real TryLock and record
+// after it; Unlock opens it before the real Unlock and pops after it (so a
+// snapshot may, for a few nanoseconds, show the unlocking goroutine still
+// holding a lock another goroutine already has); a failed TryLock closes the
+// section untouched. The seq and section stores are plain MOVs on amd64
+// (total store order makes them release stores; Go's compiler keeps memory
+// operations in program order around them), sync/atomic stores elsewhere
+// (STLR on arm64, whose STLR-then-LDAR order needs no barrier at all), and
+// sync/atomic throughout in -race builds, where the whole protocol is
+// sequentially consistent under the Go memory model and the race detector
+// sees its happens-before edges. An Unlock from another goroutine than the
+// locker, or an RUnlock of a read lock taken elsewhere, pops the entry from
+// the frozen record before the real call, as before.
 //
 // # Lock order
 //
@@ -31,7 +75,8 @@
 // try) steps of the held list up to it. An acquisition combines the current
 // key with its own step and looks the result up in a lock-free open-addressing
 // set of 64-bit keys (atomic loads; inserts by CAS; keys compared on hit).
-// A known key costs nothing more. A new one captures the stack and writes one
+// A known key costs nothing more: usually one load. The bottom entry's key
+// is computed only when something is acquired on top of it. A new one captures the stack and writes one
 // KindEdge with the whole held list, the acquisition, and what up to 64 other
 // goroutines hold and wait for. When the new lock's class equals a held
 // entry's class, a second set keyed by the (held instance, new instance) pair
@@ -56,8 +101,12 @@
 // the exit snapshot and exits with status 3. A recursive read lock writes
 // KindRecursiveRLock once per pair of sites and proceeds. An Unlock of an
 // unlocked Mutex or RWMutex writes KindUnlockOfUnlocked before the real
-// Unlock makes the Go runtime end the process. The write holder and the
-// reader count are tracked in the instance.
+// Unlock makes the Go runtime end the process. The write holder (one plain
+// store on Lock and one on Unlock) and the reader count (an atomic add on
+// RLock and RUnlock) are tracked in the instance. The reader count is kept,
+// although it costs two locked instructions per read lock: held lists alone
+// cannot tell an unmatched RUnlock from one of a read lock that was not
+// recorded (past the held depth), and it is RUnlock's section barrier.
 //
 // # Timing
 //
@@ -80,7 +129,8 @@
 // # Goroutine identity
 //
 // A goroutine's ID is read from the runtime's g struct by a two-instruction
-// assembly function (amd64, arm64). The goid field's offset is discovered at
+// assembly function (amd64, arm64), once per Lock and once per Unlock (the
+// Unlock must know whether it runs on the holder to use the fast path). The goid field's offset is discovered at
 // start, never assumed: the words of g equal to the ID that runtime.Stack
 // prints, intersected over several fresh goroutines with distinct IDs, must
 // leave exactly one offset, which must then agree on further goroutines.

@@ -1,6 +1,10 @@
 package lockrt
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
 
 // Mutex is a drop-in replacement for sync.Mutex that records its use when
 // recording is on. The zero value is an unlocked mutex. A Mutex must not be
@@ -18,7 +22,7 @@ func (m *Mutex) Lock() {
 		m.mu.Lock()
 		return
 	}
-	r.lock(&m.mu, &m.st, r.dynSite(), false)
+	m.lockAt(r, r.dynSite())
 }
 
 // LockAt locks m, recording the acquisition at packed site p
@@ -29,6 +33,23 @@ func (m *Mutex) LockAt(p uint64) {
 		m.mu.Lock()
 		return
 	}
+	m.lockAt(r, p)
+}
+
+func (m *Mutex) lockAt(r *recorder, p uint64) {
+	if m.st.id.Load() > 0 {
+		g := r.goid()
+		s, q := r.enter(g)
+		if m.mu.TryLock() { // a full barrier between enter and open
+			if _, site := event.Unpack(p); !r.fastLock(s, q, g, &m.st, site, false, false) {
+				r.lockedSlow(g, &m.st, site, false, false)
+			}
+			return
+		}
+		if s != nil {
+			s.leave(q)
+		}
+	}
 	r.lock(&m.mu, &m.st, p, false)
 }
 
@@ -38,7 +59,7 @@ func (m *Mutex) TryLock() bool {
 	if r == nil {
 		return m.mu.TryLock()
 	}
-	return r.tryLock(&m.mu, &m.st, r.dynSite(), false)
+	return m.tryLockAt(r, r.dynSite())
 }
 
 // TryLockAt is TryLock recording a success at packed site p.
@@ -47,14 +68,38 @@ func (m *Mutex) TryLockAt(p uint64) bool {
 	if r == nil {
 		return m.mu.TryLock()
 	}
-	return r.tryLock(&m.mu, &m.st, p, false)
+	return m.tryLockAt(r, p)
+}
+
+func (m *Mutex) tryLockAt(r *recorder, p uint64) bool {
+	if m.st.id.Load() <= 0 {
+		return r.tryLock(&m.mu, &m.st, p, false)
+	}
+	g := r.goid()
+	s, q := r.enter(g)
+	if !m.mu.TryLock() { // on success, a full barrier between enter and open
+		if s != nil {
+			s.leave(q)
+		}
+		return false
+	}
+	if _, site := event.Unpack(p); !r.fastLock(s, q, g, &m.st, site, false, true) {
+		r.lockedSlow(g, &m.st, site, false, true)
+	}
+	return true
 }
 
 // Unlock unlocks m, like sync.Mutex.Unlock. An Unlock of an unlocked Mutex
 // is recorded before the Go runtime ends the process.
 func (m *Mutex) Unlock() {
-	if r := cur.Load(); r != nil {
-		r.releaseWrite(&m.st)
+	r := cur.Load()
+	if r == nil {
+		m.mu.Unlock()
+		return
 	}
-	m.mu.Unlock()
+	s, q := r.releaseWrite(&m.st)
+	m.mu.Unlock() // a full barrier between releaseWrite's enter and fastPop's open
+	if s != nil && !r.fastPop(s, q, &m.st, false) {
+		r.unlockSlow(s.owner, &m.st)
+	}
 }

@@ -58,7 +58,7 @@ func (r *recorder) writeEdge(a *acq) {
 func (r *recorder) collect(skip int64, limit int) []gstate {
 	var out []gstate
 	r.eachSlot(func(s *slot) bool {
-		if s.idle() || s.owner.Load() == skip {
+		if s.idle() || s.owner == skip {
 			return true
 		}
 		out = append(out, copyOut(s))

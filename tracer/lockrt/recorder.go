@@ -31,7 +31,7 @@ type recorder struct {
 	fromStart bool    // on since before any lock was used: every lock was seen
 	block     bool    // LOCKSCOPE_SELF_DEADLOCK=block: let self-deadlocks block
 
-	slots []slot
+	cells []atomic.Pointer[slot] // table records by goid&slotMask
 	over  overflow
 
 	chains *table // chain keys seen
@@ -62,7 +62,7 @@ type options struct {
 
 func newRecorder(w io.Writer, o options) *recorder {
 	r := &recorder{w: w, fromStart: o.fromStart, block: o.block,
-		slots:  make([]slot, 1<<slotBits),
+		cells:  make([]atomic.Pointer[slot], 1<<slotBits),
 		chains: newTable(16), pairs: newTable(16), once: newTable(12),
 		pcs: newTable(14), ords: newTable(14), stats: newTable(12),
 		sites: map[event.Frame]int32{},

@@ -2,34 +2,58 @@ package lockrt
 
 // Releases. An Unlock finds the write holder through the instance, so it
 // works from any goroutine (Go allows unlocking from another goroutine than
-// the one that locked). An RUnlock looks in its own goroutine's slot first
-// and searches every slot only when the read lock was taken elsewhere.
+// the one that locked). The holder itself opens a section on its table
+// record before the real Unlock, whose atomic read-modify-write is the
+// section's barrier, and pops its entry after it (fastPop); another
+// goroutine pops the entry from the frozen record before the real Unlock.
+// An RUnlock opens a section before the reader count's atomic decrement and
+// pops in it; it looks in every record only when the read lock was taken
+// elsewhere, still before the real RUnlock.
 
-// releaseWrite records an Unlock of st, before the real Unlock.
-func (r *recorder) releaseWrite(st *state) {
+// releaseWrite records an Unlock of st, before the real Unlock. If it
+// returns a record, the caller is its owner, in a section opened on it, and
+// must pass it and the seq to fastPop after the real Unlock (and call
+// unlockSlow if that declines).
+func (r *recorder) releaseWrite(st *state) (*slot, uint32) {
 	h := st.holder.Load() // only the goroutine that may unlock writes it here
 	if h == 0 {
 		if r.fromStart || st.id.Load() > 0 {
 			r.unlockOfUnlocked(st, false)
 		}
-		return
+		return nil, 0
 	}
 	releaseI64(&st.holder, 0)
-	if s := r.find(h); s != nil {
+	if h == r.goid() {
+		if s, q := r.enter(h); s != nil {
+			return s, q
+		}
+		r.unlockSlow(h, st)
+		return nil, 0
+	}
+	if s := r.findOther(h); s != nil {
 		r.pop(s, st, false)
 	}
+	return nil, 0
 }
 
 // releaseRead records an RUnlock of st, before the real RUnlock.
 func (r *recorder) releaseRead(st *state) {
-	if st.readers.Add(-1) < 0 {
+	g := r.goid()
+	s, q := r.enter(g)
+	if st.readers.Add(-1) < 0 { // a full barrier between enter and open
+		if s != nil {
+			s.leave(q)
+		}
 		st.readers.Add(1)
 		if r.fromStart || st.id.Load() > 0 {
 			r.unlockOfUnlocked(st, true)
 		}
 		return
 	}
-	if s := r.find(r.goid()); s != nil && r.pop(s, st, true) {
+	if s != nil && r.fastPop(s, q, st, true) {
+		return
+	}
+	if s := r.find(g); s != nil && r.pop(s, st, true) {
 		return
 	}
 	r.eachSlot(func(s *slot) bool {
@@ -37,47 +61,57 @@ func (r *recorder) releaseRead(st *state) {
 			return true
 		}
 		e, _ := r.popLocked(s, st, true)
-		if s.spill && s.idle() {
-			r.over.vacate(s)
-		}
-		if e.sampled {
-			r.held(e.st.class, e.site, now()-e.since)
-		}
+		r.timeHold(st, e)
 		return false
 	})
 }
 
-// pop removes st's entry (read or write) from the locked slot s and unlocks
-// s. It reports whether an entry, or a lock past the held depth, was found.
+// pop removes st's entry (read or write) from the locked record s and
+// releases s. It reports whether an entry, or a lock past the held depth,
+// was found.
 func (r *recorder) pop(s *slot, st *state, read bool) bool {
 	e, ok := r.popLocked(s, st, read)
-	r.done(s)
-	if ok && e.sampled {
-		r.held(e.st.class, e.site, now()-e.since)
-	}
+	r.release(s)
+	r.timeHold(st, e)
 	return ok
 }
 
-// popLocked removes st's entry from the locked slot s, keeping s locked.
-// An entry that is missing while the list overflowed is taken to be one of
-// the unrecorded deep ones.
-func (r *recorder) popLocked(s *slot, st *state, read bool) (entry, bool) {
+// popLocked removes st's entry from s, to which the caller has exclusive
+// access (an open section, or the spin lock), and returns what hold timing
+// needs of it. An entry that is missing while the list overflowed is taken
+// to be one of the unrecorded deep ones.
+func (r *recorder) popLocked(s *slot, st *state, read bool) (popped, bool) {
 	i := indexOf(s, st, read)
 	if i < 0 {
 		if s.drop > 0 {
 			s.drop--
-			return entry{}, true
+			return popped{}, true
 		}
-		return entry{}, false
+		return popped{}, false
 	}
-	e := s.held[i]
+	e := &s.held[i]
+	p := popped{since: e.since, site: e.site, sampled: e.sampled}
 	s.n--
 	if i < int(s.n) { // out of order: close the gap and rechain above it
 		copy(s.held[i:s.n], s.held[i+1:s.n+1])
 		rechain(s.held[:s.n], i)
 	}
 	s.held[s.n].st = nil // do not keep the instance reachable
-	return e, true
+	return p, true
+}
+
+// popped is what a release needs of the entry it removed.
+type popped struct {
+	since   int64
+	site    int32
+	sampled bool
+}
+
+// timeHold adds a sampled hold of st's class that ends now.
+func (r *recorder) timeHold(st *state, p popped) {
+	if p.sampled {
+		r.held(st.class, p.site, now()-p.since)
+	}
 }
 
 // indexOf returns the newest entry of st in the read or write mode, or -1.
@@ -94,11 +128,7 @@ func indexOf(s *slot, st *state, read bool) int {
 // below them was released out of order.
 func rechain(held []entry, i int) {
 	for ; i < len(held); i++ {
-		prev := uint64(chainSeed)
-		if i > 0 {
-			prev = held[i-1].chain
-		}
 		e := &held[i]
-		e.chain = chainKey(prev, e.st.class, e.read, e.try)
+		e.chain = chainKey(chainBelow(held, i), e.st.class, e.read, e.try)
 	}
 }

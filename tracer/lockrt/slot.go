@@ -8,20 +8,35 @@ import (
 
 // Per-goroutine held-lock state.
 //
-// A goroutine's locks live in the slot at index goid&slotMask of a fixed
-// table. The goroutine claims the slot by setting owner to its goid; a slot
-// whose owner holds and waits for nothing may be taken over by another
-// goroutine, so a goroutine that finds its slot taken simply holds nothing.
-// A goroutine whose slot is owned by a busy goroutine spills into the
-// overflow map. Every read or write of a slot's entries happens under the
-// slot's spin lock, because snapshots and cross-goroutine unlocks touch other
-// goroutines' slots.
+// A goroutine's locks live in a slot record. The table has one cell per
+// goid&slotMask, pointing at the record of the goroutine that owns the cell;
+// a record's owner never changes. A goroutine whose cell holds another
+// goroutine's busy record spills into a record of the overflow map.
+//
+// Table records are written without a lock by their owner (the fast path,
+// see "Slot protocol" in doc.go): the owner opens a section by making seq
+// odd, passes a full barrier (the real lock operation), checks that frozen
+// is 0, works, and makes seq even. Every other access (another goroutine's
+// Unlock or RUnlock, snapshots, takeover, the owner's own slow path) takes
+// the record's spin lock; another goroutine than the owner also freezes the
+// record (frozen = 1, a sequentially consistent store) and waits for seq to
+// be even before it touches the entries, and thaws it afterwards. A record
+// whose owner is idle is retired (frozen = 2, for good) when another
+// goroutine takes its cell over with a new record. Overflow records are only
+// ever accessed under their spin lock.
 
 const (
 	slotBits    = 12
 	slotMask    = 1<<slotBits - 1
 	maxHeld     = 16 // held entries kept per goroutine; deeper ones are counted in drop
 	sampleEvery = 64 // one acquisition in sampleEvery per slot times its hold
+)
+
+// frozen states.
+const (
+	thawed  = 0
+	frozen  = 1 // another goroutine than the owner is inside, holding spin
+	retired = 2 // taken over or vacated: no longer the owner's record
 )
 
 // entry is one held (or wanted) lock.
@@ -35,19 +50,23 @@ type entry struct {
 	sampled bool // since was read for hold timing
 }
 
-// slot is one goroutine's held list. It is 576 bytes, a multiple of the
-// cache line, so neighbouring goroutines do not share lines.
+// slot is one goroutine's held list.
 type slot struct {
-	spin   atomic.Uint32 // guards every field below except owner's atomic reads
-	owner  atomic.Int64  // goid of the owner; 0 if never owned
+	seq    atomic.Uint32 // odd while the owner is in a fast-path section; written only by the owner
+	frozen atomic.Uint32 // thawed, frozen or retired; written only by a holder of spin
+	spin   atomic.Uint32 // guards every field below against everyone but the owner's fast path
+	owner  int64         // goid of the owner; set at creation, never changed
+	spill  bool          // lives in the overflow map
+	waitOn bool          // wait is valid
 	n      int32         // entries in held
 	drop   int32         // acquisitions past maxHeld that were not recorded
 	count  uint32        // acquisitions, for hold sampling
-	waitOn bool          // wait is valid
-	spill  bool          // lives in the overflow map
 	wait   entry
 	held   [maxHeld]entry
+	_      [64]byte // keep the next record's seq off held's last cache line
 }
+
+func newSlot(g int64, spill bool) *slot { return &slot{owner: g, spill: spill} }
 
 func (s *slot) lock() {
 	for !s.spin.CompareAndSwap(0, 1) {
@@ -57,54 +76,102 @@ func (s *slot) lock() {
 
 func (s *slot) unlock() { releaseU32(&s.spin, 0) }
 
-// idle reports that the slot's owner holds and waits for nothing. s is locked.
+// enter opens a fast-path section on g's table record, returning it and the
+// seq to pass to leave, or nil if g has no table record. The caller must
+// then pass a full barrier and check open before touching the record.
+func (r *recorder) enter(g int64) (*slot, uint32) {
+	s := r.cells[g&slotMask].Load()
+	if s == nil || s.owner != g {
+		return nil, 0
+	}
+	q := s.seq.Load()
+	releaseU32(&s.seq, q+1)
+	return s, q
+}
+
+// open reports, after the barrier that follows enter, whether the section
+// may touch the record: no other goroutine is inside it, nor will be until
+// leave.
+func (s *slot) open() bool { return s.frozen.Load() == thawed }
+
+// leave closes a section opened by enter with seq q.
+func (s *slot) leave(q uint32) { releaseU32(&s.seq, q+2) }
+
+// freeze makes the locked record s exclusive to the caller, another
+// goroutine than its owner: the owner's fast path stays out until thaw. It
+// returns false if s is retired (nothing to do in it).
+func (s *slot) freeze() bool {
+	switch s.frozen.Load() {
+	case retired:
+		return false
+	case frozen:
+		panic("lockrt: slot frozen twice")
+	}
+	if s.spill {
+		return true // only ever accessed under spin
+	}
+	s.frozen.Store(frozen) // sequentially consistent: ordered before the seq loads
+	for s.seq.Load()&1 != 0 {
+		runtime.Gosched()
+	}
+	return true
+}
+
+// thaw ends freeze, unless the record was retired meanwhile.
+func (s *slot) thaw() {
+	if s.frozen.Load() == frozen {
+		releaseU32(&s.frozen, thawed)
+	}
+}
+
+// idle reports that the slot's owner holds and waits for nothing. The caller
+// has exclusive access.
 func (s *slot) idle() bool { return s.n == 0 && s.drop == 0 && !s.waitOn }
 
-// overflow holds the slots of goroutines whose table slot was busy.
+// overflow holds the records of goroutines whose table cell was busy.
 type overflow struct {
 	mu sync.Mutex // guards m
 	m  map[int64]*slot
 	n  atomic.Int32 // len(m), read without mu to skip the map when empty
 }
 
-// get returns g's overflow slot locked, creating it if create is set.
+// get returns g's overflow record locked, creating it if create is set.
 func (o *overflow) get(g int64, create bool) *slot {
-	o.mu.Lock()
-	s := o.m[g]
-	if s == nil && create {
-		if o.m == nil {
-			o.m = map[int64]*slot{}
+	for {
+		o.mu.Lock()
+		s := o.m[g]
+		if s == nil && create {
+			if o.m == nil {
+				o.m = map[int64]*slot{}
+			}
+			s = newSlot(g, true)
+			o.m[g] = s
+			o.n.Add(1)
 		}
-		s = &slot{spill: true}
-		s.owner.Store(g)
-		o.m[g] = s
-		o.n.Add(1)
+		o.mu.Unlock()
+		if s == nil {
+			return nil
+		}
+		s.lock()
+		if s.frozen.Load() != retired {
+			return s
+		}
+		s.unlock() // vacated meanwhile
 	}
-	o.mu.Unlock()
-	if s == nil {
-		return nil
-	}
-	s.lock()
-	if s.owner.Load() != g {
-		s.unlock()
-		return nil
-	}
-	return s
 }
 
-// vacate removes an idle overflow slot; s is locked and stays locked.
+// vacate removes an idle overflow record; s is locked and stays locked.
 func (o *overflow) vacate(s *slot) {
-	g := s.owner.Load()
 	o.mu.Lock()
-	if o.m[g] == s {
-		delete(o.m, g)
+	if o.m[s.owner] == s {
+		delete(o.m, s.owner)
 		o.n.Add(-1)
 	}
 	o.mu.Unlock()
-	s.owner.Store(0)
+	s.frozen.Store(retired)
 }
 
-// list returns the overflow slots.
+// list returns the overflow records.
 func (o *overflow) list() []*slot {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -115,22 +182,12 @@ func (o *overflow) list() []*slot {
 	return out
 }
 
-// find returns g's slot locked, or nil if g holds and waits for nothing.
+// find returns g's record locked, or nil if g holds and waits for nothing.
+// Only g itself calls it (no freeze).
 func (r *recorder) find(g int64) *slot {
-	if s := &r.slots[g&slotMask]; s.owner.Load() == g && s.spin.CompareAndSwap(0, 1) {
-		if s.owner.Load() == g {
-			return s
-		}
-		s.unlock()
-	}
-	return r.findSlow(g)
-}
-
-func (r *recorder) findSlow(g int64) *slot {
-	s := &r.slots[g&slotMask]
-	if s.owner.Load() == g {
+	if s := r.cells[g&slotMask].Load(); s != nil && s.owner == g {
 		s.lock()
-		if s.owner.Load() == g {
+		if s.frozen.Load() != retired {
 			return s
 		}
 		s.unlock()
@@ -141,66 +198,101 @@ func (r *recorder) findSlow(g int64) *slot {
 	return nil
 }
 
-// claim returns g's slot locked, taking its table slot or an overflow slot.
+// claim returns g's record locked, taking its table cell over or an overflow
+// record if it has none. Only g itself calls it (no freeze).
 func (r *recorder) claim(g int64) *slot {
-	if s := &r.slots[g&slotMask]; s.owner.Load() == g && s.spin.CompareAndSwap(0, 1) {
-		if s.owner.Load() == g {
-			return s
-		}
-		s.unlock()
-	}
-	return r.claimSlow(g)
-}
-
-func (r *recorder) claimSlow(g int64) *slot {
 	for {
 		if s := r.find(g); s != nil {
 			return s
 		}
-		s := &r.slots[g&slotMask]
-		s.lock()
-		if o := s.owner.Load(); o == 0 || o == g || s.idle() {
-			if o != g {
-				s.owner.Store(g)
-				s.count = 0
+		c := &r.cells[g&slotMask]
+		o := c.Load()
+		if o == nil {
+			s := newSlot(g, false)
+			s.lock()
+			if c.CompareAndSwap(nil, s) {
+				return s
 			}
+			continue
+		}
+		if o.owner == g {
+			continue // retired meanwhile and replaced by ours: find it again
+		}
+		o.lock()
+		if !o.freeze() {
+			o.unlock() // retired meanwhile: look again
+			continue
+		}
+		if o.idle() {
+			o.frozen.Store(retired)
+			s := newSlot(g, false)
+			s.lock()
+			c.Store(s) // only a holder of the current record's spin replaces it
+			o.unlock()
 			return s
 		}
-		s.unlock()
+		o.thaw()
+		o.unlock()
 		if s := r.over.get(g, true); s != nil {
 			return s
 		}
 	}
 }
 
-// done unlocks s after an entry was removed, giving an overflow slot back
-// when its owner is idle.
-func (r *recorder) done(s *slot) {
-	if s.spill && s.idle() {
+// findOther returns goroutine h's record locked and frozen for a goroutine
+// other than h, or nil if h holds and waits for nothing. Release it with
+// release.
+func (r *recorder) findOther(h int64) *slot {
+	if s := r.cells[h&slotMask].Load(); s != nil && s.owner == h {
+		s.lock()
+		if s.freeze() {
+			return s
+		}
+		s.unlock()
+	}
+	if r.over.n.Load() > 0 {
+		return r.over.get(h, false) // overflow records need no freeze
+	}
+	return nil
+}
+
+// release thaws and unlocks a record, giving an overflow record back when
+// its owner is idle.
+func (r *recorder) release(s *slot) {
+	if s.spill && s.idle() && s.frozen.Load() != retired {
 		r.over.vacate(s)
 	}
+	s.thaw()
 	s.unlock()
 }
 
-// eachSlot calls f on every slot that has ever been owned, locked. f returns
-// false to stop.
+// eachSlot calls f on every record, locked and frozen. f returns false to
+// stop.
 func (r *recorder) eachSlot(f func(s *slot) bool) {
-	for i := range r.slots {
-		s := &r.slots[i]
-		if s.owner.Load() == 0 {
+	for i := range r.cells {
+		s := r.cells[i].Load()
+		if s == nil {
 			continue
 		}
 		s.lock()
+		if !s.freeze() {
+			s.unlock()
+			continue
+		}
 		ok := f(s)
-		s.unlock()
+		r.release(s)
 		if !ok {
 			return
 		}
 	}
 	for _, s := range r.over.list() {
 		s.lock()
+		if s.frozen.Load() == retired {
+			s.unlock()
+			continue
+		}
 		ok := f(s)
-		s.unlock()
+		r.release(s)
 		if !ok {
 			return
 		}

@@ -85,9 +85,9 @@ type gstate struct {
 	wait *entry
 }
 
-// copyOut copies the locked slot s.
+// copyOut copies the record s, to which the caller has exclusive access.
 func copyOut(s *slot) gstate {
-	g := gstate{id: s.owner.Load(), held: append([]entry(nil), s.held[:s.n]...)}
+	g := gstate{id: s.owner, held: append([]entry(nil), s.held[:s.n]...)}
 	if s.waitOn {
 		w := s.wait
 		g.wait = &w

@@ -1,0 +1,5 @@
+//go:build !race
+
+package lockrt
+
+const raceEnabled = false
