@@ -1,9 +1,7 @@
 package analyzer
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -53,7 +51,7 @@ const (
 // they are. Unreadable files are skipped: a missing comment is the safe
 // side.
 func ApplySuppressions(res *Result, src fs.FS) {
-	r := &sourceReader{src: src, dir: res.Target.Dir, files: map[string][]string{}}
+	r := &sourceReader{src: NewSourceLines(src, maxSourceFiles, maxSourceBytes, 64<<20), dir: res.Target.Dir}
 	var warns []Finding
 	seen := map[string]bool{}
 	for i := range res.Findings {
@@ -146,11 +144,10 @@ func matchAny(patterns []string, rel string) string {
 	return ""
 }
 
-// sourceReader reads the lines of the target's files, bounded and cached.
+// sourceReader finds the module's frames of a finding and reads their lines.
 type sourceReader struct {
-	src   fs.FS
-	dir   string              // the module root frames are judged against
-	files map[string][]string // module-relative path -> lines; nil if unreadable
+	src *SourceLines // module-relative paths; nil when there is no source
+	dir string       // the module root frames are judged against
 }
 
 // site returns the first frame of st inside the module, and its path
@@ -192,21 +189,8 @@ func (r *sourceReader) directive(rel string, line int, kind string) (int, string
 }
 
 func (r *sourceReader) lines(rel string) []string {
-	if ls, ok := r.files[rel]; ok || r.src == nil {
-		return ls
-	}
-	if len(r.files) >= maxSourceFiles {
+	if r.src == nil {
 		return nil
 	}
-	var ls []string
-	if f, err := r.src.Open(rel); err == nil {
-		sc := bufio.NewScanner(io.LimitReader(f, maxSourceBytes))
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			ls = append(ls, sc.Text())
-		}
-		f.Close()
-	}
-	r.files[rel] = ls
-	return ls
+	return r.src.Lines(rel)
 }

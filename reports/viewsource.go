@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/lockscope/lockscope/analyzer"
 )
 
 // Bounds on what the HTML report reads from the target's files at render
@@ -46,12 +48,11 @@ type outputView struct {
 // sourceReader reads the target's source and output files for the report,
 // within the bounds above, caching each file.
 type sourceReader struct {
-	files map[string][]string // nil: unreadable
-	read  int
+	src *analyzer.SourceLines // over the whole file system, paths without the leading slash
 }
 
 func newSourceReader() *sourceReader {
-	return &sourceReader{files: map[string][]string{}}
+	return &sourceReader{src: analyzer.NewSourceLines(os.DirFS("/"), maxFiles, maxFileBytes, maxSourceBytes)}
 }
 
 // snippet returns the lines around line of file, the line itself marked,
@@ -71,36 +72,10 @@ func (s *sourceReader) snippet(file string, line int) []srcLine {
 // lines reads a Go source file once. Only absolute .go paths are read: a
 // findings.json from elsewhere must not make the report embed other files.
 func (s *sourceReader) lines(file string) []string {
-	if lines, ok := s.files[file]; ok {
-		return lines
-	}
-	if !filepath.IsAbs(file) || filepath.Ext(file) != ".go" || len(s.files) >= maxFiles || s.read >= maxSourceBytes {
+	if !filepath.IsAbs(file) || filepath.Ext(file) != ".go" {
 		return nil
 	}
-	s.files[file] = nil
-	data, err := readHead(file, min(maxFileBytes, maxSourceBytes-s.read))
-	if err != nil {
-		return nil
-	}
-	s.read += len(data)
-	lines := strings.Split(string(data), "\n")
-	if len(data) == maxFileBytes { // the last line may be cut
-		lines = lines[:len(lines)-1]
-	}
-	s.files[file] = lines
-	return lines
-}
-
-func readHead(path string, n int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return nil, os.ErrNotExist
-	}
-	return io.ReadAll(io.LimitReader(f, int64(n)))
+	return s.src.Lines(strings.TrimPrefix(filepath.ToSlash(filepath.Clean(file)), "/"))
 }
 
 // tail returns the last lines of a saved output log and whether earlier
