@@ -39,6 +39,9 @@ func (p *Pass) leaks(pr *Proc, snap *event.Event) []Finding {
 	var out []Finding
 	for _, g := range snap.Goroutines {
 		for _, l := range g.Held {
+			if waitsForOwn(&g, l) {
+				continue // a double lock, reported as one (snapshotDoubleLocks)
+			}
 			_, alive := dump[g.ID]
 			k := leakKey{pr.ClassName(l), l.Site, !alive}
 			holders[k] = append(holders[k], g.ID)

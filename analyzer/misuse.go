@@ -10,6 +10,9 @@ func runDoubleLock(p *Pass) ([]Finding, error) {
 	return p.misuse(event.KindDoubleLock, doubleLockFinding), nil
 }
 
+// runRecursiveRLock reports recursive read locks, except where the first
+// read lock was handed off: released by another goroutine (Go allows it),
+// so that the goroutine did not hold it any more, or would not have.
 func runRecursiveRLock(p *Pass) ([]Finding, error) {
 	return p.misuse(event.KindRecursiveRLock, recursiveFinding), nil
 }
@@ -19,13 +22,22 @@ func runUnlockOfUnlocked(p *Pass) ([]Finding, error) {
 }
 
 // misuse builds one finding per site of the events of kind, in every
-// process.
+// process. Double locks also come from snapshots (snapshotDoubleLocks);
+// recursive read locks whose first hold was handed off are dropped.
 func (p *Pass) misuse(kind event.Kind, build func(*Pass, *Proc, *event.Event) Finding) []Finding {
 	var out []Finding
 	for _, pr := range p.Model.Procs {
 		seen := map[int32]bool{}
-		for _, ev := range pr.Misuse {
-			if ev.Kind != kind || ev.Acq == nil || seen[ev.Acq.Site] {
+		evs := pr.Misuse
+		var h handoffs
+		switch kind {
+		case event.KindDoubleLock:
+			evs = append(append([]*event.Event(nil), evs...), snapshotDoubleLocks(pr)...)
+		case event.KindRecursiveRLock:
+			h = handoffsOf(pr)
+		}
+		for _, ev := range evs {
+			if ev.Kind != kind || ev.Acq == nil || seen[ev.Acq.Site] || h.firstHandedOff(ev) {
 				continue
 			}
 			seen[ev.Acq.Site] = true
@@ -76,6 +88,9 @@ func (p *Pass) relock(pr *Proc, ev *event.Event, verb string) (string, []Evidenc
 func doubleLockFinding(p *Pass, pr *Proc, ev *event.Event) Finding {
 	name := pr.ClassName(*ev.Acq)
 	msg, evs := p.relock(pr, ev, verb(*ev.Acq)+"s")
+	if ev.Reason == "snapshot" {
+		msg += ", and a lock snapshot shows it still waiting for it"
+	}
 	return Finding{
 		Title:    fmt.Sprintf("Double lock of %s in %s", name, stackFunc(p.KeyFrame(ev.Stack))),
 		Message:  msg + ". Go's mutexes are not reentrant: the second acquisition waits for the goroutine itself to unlock, so it deadlocks.",
@@ -118,4 +133,88 @@ func unlockFinding(p *Pass, pr *Proc, ev *event.Event) Finding {
 		Advice: fmt.Sprintf("Make every path through %s unlock %s exactly once, after locking it: look for an early return before the Lock, or a deferred %s plus an explicit one.",
 			where, name, op),
 	}
+}
+
+// handoffs are the locks of one process released by another goroutine than
+// their holder, from KindHandoff events: by instance, and by class and
+// acquisition site (the runtime writes one event per class and site).
+type handoffs struct {
+	insts map[int64]bool
+	sites map[[2]int32]bool
+}
+
+func handoffsOf(pr *Proc) handoffs {
+	h := handoffs{insts: map[int64]bool{}, sites: map[[2]int32]bool{}}
+	for i := range pr.Process.Events {
+		ev := &pr.Process.Events[i]
+		if ev.Kind != event.KindHandoff || (ev.Acq != nil && modeOf(*ev.Acq) != event.Read) {
+			continue
+		}
+		h.insts[ev.Inst] = true
+		h.sites[[2]int32{ev.Class, ev.Site}] = true
+	}
+	return h
+}
+
+// firstHandedOff reports whether the earlier read lock of recursive-rlock
+// event ev was one that another goroutine released.
+func (h handoffs) firstHandedOff(ev *event.Event) bool {
+	if h.insts == nil {
+		return false
+	}
+	first, ok := prior(ev)
+	if !ok {
+		return false
+	}
+	return (first.Inst != 0 && h.insts[first.Inst]) || h.sites[[2]int32{first.Class, first.Site}]
+}
+
+// waitsForOwn reports whether g, in a snapshot, waits for l, which it
+// holds, in a way that only it could end: a write wait, or a read wait on
+// its own write hold.
+func waitsForOwn(g *event.Goroutine, l event.Lock) bool {
+	w := g.Waiting
+	return w != nil && w.Inst != 0 && l.Inst == w.Inst && (modeOf(*w) == event.Write || modeOf(l) == event.Write)
+}
+
+// snapshotDoubleLocks returns a double-lock event for every goroutine that a
+// snapshot of pr shows waiting for an instance it holds (for writing, or
+// holding it for writing): the lock runtime lets such a Lock wait while
+// another goroutine could still unlock the instance, so a self-deadlock in
+// a process that never stopped entirely (stopped at lockscope's deadline,
+// or exiting around it) is only seen this way. The stack is the
+// goroutine's from the snapshot's dump. Reason is "snapshot".
+func snapshotDoubleLocks(pr *Proc) []*event.Event {
+	var out []*event.Event
+	for _, snap := range pr.Snapshots {
+		var dump map[int64]*Stack
+		for i := range snap.Goroutines {
+			g := &snap.Goroutines[i]
+			w := g.Waiting
+			if w == nil || w.Inst == 0 {
+				continue
+			}
+			for _, l := range g.Held {
+				if !waitsForOwn(g, l) {
+					continue
+				}
+				if dump == nil {
+					dump = stackByID(ParseDump(snap.Dump))
+				}
+				acq := *w
+				ev := &event.Event{Kind: event.KindDoubleLock, Time: snap.Time, Goroutine: g.ID,
+					Held: g.Held, Acq: &acq, Reason: "snapshot"}
+				if s := dump[g.ID]; s != nil {
+					for _, f := range s.Frames {
+						ev.Stack = append(ev.Stack, event.Frame(f))
+					}
+				} else if f, ok := pr.SiteFrame(w.Site); ok {
+					ev.Stack = []event.Frame{f}
+				}
+				out = append(out, ev)
+				break
+			}
+		}
+	}
+	return out
 }

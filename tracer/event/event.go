@@ -37,6 +37,12 @@ const (
 	// KindUnlockOfUnlocked: an Unlock or RUnlock of a lock that is not held,
 	// written before the Go runtime's fatal error. Acq (the lock), Stack.
 	KindUnlockOfUnlocked Kind = "unlock-of-unlocked"
+	// KindHandoff: a lock was released by another goroutine than the one
+	// that acquired it (legal in Go), written the first time this happens
+	// per class and acquisition site. Goroutine is the goroutine that held
+	// it, Releaser the one that released it; Inst, Class, Site (where it
+	// was acquired) and Acq (the same lock, with its Mode).
+	KindHandoff Kind = "handoff"
 	// KindStats carries cumulative per-class timing: Stats. The last one in
 	// a log supersedes the earlier ones.
 	KindStats Kind = "stats"
@@ -121,6 +127,8 @@ type Event struct {
 	Inst    int64  `json:"i,omitempty"`
 	Class   int32  `json:"c,omitempty"`
 	Ordinal int64  `json:"n,omitempty"` // 1 for the first instance of a class seen
+
+	Releaser int64 `json:"by,omitempty"` // KindHandoff: the releasing goroutine
 
 	Held   []Lock      `json:"held,omitempty"`
 	Acq    *Lock       `json:"acq,omitempty"`

@@ -27,11 +27,12 @@ type acq struct {
 	read   bool
 	try    bool
 	misuse int
-	edge   bool    // the chain or a same-class pair is new: write KindEdge
-	depth  bool    // the held list was full: say so once
-	key    uint64  // chain key including this acquisition
-	t0     int64   // when the wait began
-	held   []entry // copy of the held list, when an event needs it
+	edge   bool      // the chain or a same-class pair is new: write KindEdge
+	depth  bool      // the held list was full: say so once
+	key    uint64    // chain key including this acquisition
+	t0     int64     // when the wait began
+	held   []entry   // copy of the held list, when an event needs it
+	watch  *watchdog // a would-be double lock waits: see watchdog.go
 }
 
 // locker is the real lock behind an acquisition: a write or a read side.
@@ -50,6 +51,7 @@ func (r *recorder) lock(l locker, st *state, p uint64, read bool) {
 		return
 	}
 	a.block()
+	a.traceBlock()
 	l.Lock()
 	a.waited()
 }
@@ -103,7 +105,12 @@ func (a *acq) fast() {
 }
 
 // block records that the goroutine is about to wait, and reports misuse and
-// new order before it blocks, so a deadlock loses nothing.
+// new order before it blocks, so a deadlock loses nothing. A would-be double
+// lock reports nothing yet: another goroutine may unlock the instance (Go
+// allows it), so a watchdog decides (watchdog.go), and waited reports the
+// order once the lock is acquired.
+//
+//go:norace
 func (a *acq) block() {
 	a.t0 = now()
 	s := a.r.claim(a.g)
@@ -111,18 +118,34 @@ func (a *acq) block() {
 	s.waitOn = true
 	s.wait = entry{st: a.st, site: a.site, read: a.read, since: a.t0}
 	a.r.release(s)
+	if a.misuse == misDouble {
+		a.suspect()
+		return
+	}
 	a.report()
 }
 
 // waited records an acquisition that blocked.
+//
+//go:norace
 func (a *acq) waited() {
 	t1 := now()
 	s := a.r.claim(a.g)
 	s.waitOn = false
+	if a.watch != nil { // handed off: the list no longer holds the instance
+		a.watch.end()
+		a.edge, a.held = false, nil
+		a.inspect(s)
+		if a.misuse == misDouble {
+			a.misuse = misNone // a stale list, as in fastIn
+		}
+	}
 	a.push(s, t1)
 	a.r.release(s)
 	a.r.waited(a.st.class, t1-a.t0)
-	if a.depth {
+	if a.watch != nil {
+		a.report()
+	} else if a.depth {
 		a.r.sayDepth()
 	}
 	a.mark()
@@ -175,6 +198,8 @@ func misuseOf(held []entry, st *state, read bool) int {
 // else held[i-1]'s key, which for the bottom entry the fast path leaves 0
 // (computed here, lazily, when something is acquired on top of it). The
 // caller has exclusive access to the list.
+//
+//go:norace
 func chainBelow(held []entry, i int) uint64 {
 	if i == 0 {
 		return chainSeed
@@ -201,6 +226,8 @@ func chainKey(prev uint64, class int32, read, try bool) uint64 {
 // since is the acquisition time when it was measured, else 0. The entry is
 // written field by field: building it on the stack and copying it costs a
 // store-forwarding stall.
+//
+//go:norace
 func (a *acq) push(s *slot, since int64) {
 	s.count++
 	sampled := s.count%sampleEvery == 0
@@ -218,13 +245,10 @@ func (a *acq) push(s *slot, since int64) {
 	s.n++
 }
 
-// report writes the events inspect asked for. A double lock ends the process
-// unless LOCKSCOPE_SELF_DEADLOCK=block.
+// report writes the events inspect asked for, but not a double lock, which
+// the watchdog reports once it is certain (watchdog.go).
 func (a *acq) report() {
-	switch a.misuse {
-	case misDouble:
-		a.r.doubleLock(a)
-	case misRecursive:
+	if a.misuse == misRecursive {
 		a.r.recursiveRLock(a)
 	}
 	if a.edge {

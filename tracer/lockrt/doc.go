@@ -63,11 +63,10 @@
 // (total store order makes them release stores; Go's compiler keeps memory
 // operations in program order around them), sync/atomic stores elsewhere
 // (STLR on arm64, whose STLR-then-LDAR order needs no barrier at all), and
-// sync/atomic throughout in -race builds, where the whole protocol is
-// sequentially consistent under the Go memory model and the race detector
-// sees its happens-before edges. An Unlock from another goroutine than the
-// locker, or an RUnlock of a read lock taken elsewhere, pops the entry from
-// the frozen record before the real call, as before.
+// sequentially consistent stores in -race builds (see "Race detector"). An
+// Unlock from another goroutine than the locker, or an RUnlock of a read
+// lock taken elsewhere, pops the entry from the frozen record before the
+// real call, as before.
 //
 // # Lock order
 //
@@ -95,11 +94,34 @@
 //
 // # Misuse
 //
-// Write-locking an instance the goroutine already holds, or read-locking one
-// it write-holds, writes KindDoubleLock and, unless
-// LOCKSCOPE_SELF_DEADLOCK=block, prints one line to standard error, writes
-// the exit snapshot and exits with status 3. A recursive read lock writes
-// KindRecursiveRLock once per pair of sites and proceeds. An Unlock of an
+// Write-locking an instance the goroutine's held list already holds, or
+// read-locking one it write-holds, is a double lock only if nobody else will
+// unlock it: Go lets another goroutine Unlock a Mutex, or RUnlock a read
+// lock, that this one acquired. So the acquisition records its wait, reports
+// nothing yet and blocks on the real lock, and a watchdog goroutine
+// (watchdog.go) reads goroutine dumps, at once and then every 200ms while
+// it blocks: once two of them, 200ms apart, show every other goroutine of
+// the target unable to progress by itself (waiting on a lock, semaphore,
+// WaitGroup or Cond, sending, in testing's receives, in an empty select; not
+// sleeping, running, in I/O or a select, nor receiving in the target's code,
+// which may be a timer channel), it writes KindDoubleLock with the stack of
+// the Lock call and, unless LOCKSCOPE_SELF_DEADLOCK=block, prints one line
+// to standard error, writes the exit snapshot and exits with status 3. If
+// the lock is acquired instead, the watchdog stops, and the acquisition's
+// order is checked against the held list as it is then. A double lock the
+// watchdog cannot confirm blocks; a snapshot shows the goroutine waiting
+// for an instance it holds, which the analyzer reports as a double lock.
+//
+// A release by another goroutine than the holder (a handoff) pops the
+// holder's entry: an Unlock finds the holder through the instance; an
+// RUnlock first looks in its own record, then in every record, and a read
+// lock past some record's held depth is taken from the releaser's drop
+// count, else from any record's, so that counts return to zero. The first
+// handoff per class and acquisition site writes KindHandoff. A recursive
+// read lock writes KindRecursiveRLock once per pair of sites and proceeds;
+// the analyzer drops it when the first read lock was handed off (it may
+// have been released before the second was taken, and was never this
+// goroutine's to hold). An Unlock of an
 // unlocked Mutex or RWMutex writes KindUnlockOfUnlocked before the real
 // Unlock makes the Go runtime end the process. The write holder (one plain
 // store on Lock and one on Unlock) and the reader count (an atomic add on
@@ -125,6 +147,25 @@
 // The SIGUSR1 handler (os/signal) keeps the Go runtime from ever reporting
 // "all goroutines are asleep - deadlock!": such a target hangs instead, to
 // be stopped and diagnosed at lockscope's timeout.
+//
+// # Race detector
+//
+// In -race builds the runtime's own synchronisation must not reach the race
+// detector: every goroutine that locks any mutex touches the shared tables
+// (the instance counter, chain keys, class stats), and the detector would
+// take those atomics for happens-before edges between goroutines that share
+// no lock, hiding their races. So in race builds the internal atomic types
+// are assembly functions (atom_race_amd64.s, atom_race_arm64.s; elsewhere
+// sync/atomic between runtime.RaceDisable and RaceEnable), the internal
+// mutex is a spin lock on them, the stats goroutine's wake-up and the event
+// file's writes run with synchronisation events disabled, and every
+// function that writes shared runtime state with plain stores (or reads
+// another goroutine's instance) is //go:norace; shared maps are open-
+// addressing tables (idmap.go), since the Go runtime checks map accesses
+// itself. The real sync.Mutex and sync.RWMutex calls are untouched: the
+// target's own locking keeps its edges. Ordinary builds alias the types to
+// sync/atomic's and sync.Mutex and compile to the same code as before (see
+// atom.go, also for what remains visible).
 //
 // # Goroutine identity
 //

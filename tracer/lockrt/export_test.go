@@ -80,3 +80,22 @@ var (
 	Gword       = gword
 	ParseGoid   = parseGoid
 )
+
+// Goid returns the calling goroutine's ID as the recorder reads it.
+func (x *Rec) Goid() int64 { return x.r.goid() }
+
+// Holds returns how many locks goroutine g's records hold, recorded or
+// past the held depth.
+func (x *Rec) Holds(g int64) int {
+	n := 0
+	x.r.eachSlot(func(s *slot) bool {
+		if s.owner == g {
+			n += int(s.n + s.drop)
+		}
+		return true
+	})
+	return n
+}
+
+// SelfDeadlocked exposes the watchdog's reading of a goroutine dump.
+var SelfDeadlocked = selfDeadlocked

@@ -11,6 +11,8 @@ package lockrt
 // section (s, q) that g opened before it (s may be nil). It returns false,
 // with the section left and nothing recorded, when the general path must
 // record the acquisition.
+//
+//go:norace
 func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, site int32, read, try bool) bool {
 	if s == nil {
 		return false
@@ -66,6 +68,8 @@ func (r *recorder) lockedSlow(g int64, st *state, site int32, read, try bool) {
 // table record s in the open section q, and leaves it. It reports false,
 // having left the section and changed nothing, if the general path must do
 // it.
+//
+//go:norace
 func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 	if !s.open() {
 		s.leave(q)

@@ -7,17 +7,19 @@ import (
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
-// doubleLock reports a goroutine locking what it already holds. The goroutine
-// would block forever, so unless self-deadlocks are let through the process
-// says so on stderr, writes the exit snapshot and exits with status 3.
-func (r *recorder) doubleLock(a *acq) {
+// doubleLock reports a goroutine that locked what it already holds, with
+// stk, the stack of that Lock call, once the watchdog is certain that no
+// other goroutine can unlock it. The goroutine blocks forever, so unless
+// self-deadlocks are let through the process says so on stderr, writes the
+// exit snapshot and exits with status 3.
+func (r *recorder) doubleLock(a *acq, stk []event.Frame) {
 	r.emit(&event.Event{Kind: event.KindDoubleLock, Goroutine: a.g,
-		Held: locksOf(a.held), Acq: a.acqLock(), Stack: stack()},
+		Held: locksOf(a.held), Acq: a.acqLock(), Stack: stk},
 		append(statesOf(nil, []gstate{{held: a.held}}), a.st)...)
 	if r.block {
 		return
 	}
-	fmt.Fprintf(os.Stderr, "lockscope: goroutine %d locks a mutex it already holds and would block forever (double lock); exiting with status 3\n", a.g)
+	fmt.Fprintf(os.Stderr, "lockscope: goroutine %d locks a mutex it already holds, and no other goroutine can unlock it (double lock); exiting with status 3\n", a.g)
 	r.finish(3)
 	os.Exit(3)
 }

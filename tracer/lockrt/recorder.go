@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,33 +23,34 @@ func now() int64 { return int64(time.Since(procStart)) }
 // recorder holds everything recording needs. One is created when recording
 // starts; tests create one per test.
 type recorder struct {
-	wmu sync.Mutex // guards w and the told flags of instances
+	wmu imutex // guards w and the told flags of instances
 	w   io.Writer
 
 	goidOff   uintptr // offset of goid in g; 0: parse runtime.Stack
 	fromStart bool    // on since before any lock was used: every lock was seen
 	block     bool    // LOCKSCOPE_SELF_DEADLOCK=block: let self-deadlocks block
 
-	cells []atomic.Pointer[slot] // table records by goid&slotMask
+	cells []slotPtr // table records by goid&slotMask
 	over  overflow
 
 	chains *table // chain keys seen
 	pairs  *table // same-class (held instance, new instance) pairs seen
 	once   *table // recursive-RLock site pairs reported
 	pcs    *table // dynamic-site cache by caller PCs
-	pcSite []atomic.Int32
+	pcSite []aI32
 	ords   *table // per-class instance counters
-	ordN   []atomic.Int64
+	ordN   []aI64
 	stats  *table // per-class timing
 	cls    []classStats
 
-	sitesMu sync.Mutex // guards sites
-	sites   map[event.Frame]int32
+	sitesMu imutex // guards sites
+	sites   siteMap
 
-	saidDepth atomic.Bool // KindOverflow for the held depth was written
-	dirty     atomic.Bool // stats changed since the last KindStats
+	saidDepth aBool // KindOverflow for the held depth was written
+	dirty     aBool // stats changed since the last KindStats
 	kick      chan struct{}
 	quit      chan struct{}
+	done      chan struct{} // closed when statsLoop returns
 }
 
 // options configure a recorder.
@@ -62,13 +62,12 @@ type options struct {
 
 func newRecorder(w io.Writer, o options) *recorder {
 	r := &recorder{w: w, fromStart: o.fromStart, block: o.block,
-		cells:  make([]atomic.Pointer[slot], 1<<slotBits),
+		cells:  make([]slotPtr, 1<<slotBits),
 		chains: newTable(16), pairs: newTable(16), once: newTable(12),
 		pcs: newTable(14), ords: newTable(14), stats: newTable(12),
-		sites: map[event.Frame]int32{},
-		kick:  make(chan struct{}, 1), quit: make(chan struct{})}
-	r.pcSite = make([]atomic.Int32, len(r.pcs.keys))
-	r.ordN = make([]atomic.Int64, len(r.ords.keys))
+		kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	r.pcSite = make([]aI32, len(r.pcs.keys))
+	r.ordN = make([]aI64, len(r.ords.keys))
 	r.cls = make([]classStats, len(r.stats.keys))
 	if !o.stackGoid {
 		r.goidOff = goidOffset()
@@ -82,16 +81,19 @@ func start(r *recorder) {
 	if r.goidOff != 0 {
 		mode = "asm"
 	}
+	warmJSON()
 	r.emit(&event.Event{Kind: event.KindStart, PID: os.Getpid(),
 		GoVersion: runtime.Version(), GoidMode: mode})
 	go r.statsLoop()
 	cur.Store(r)
 }
 
-// stop ends recording by r (tests only): no lock may be held.
+// stop ends recording by r (tests only): no lock may be held. It returns
+// once the stats goroutine has stopped writing.
 func stop(r *recorder) {
 	cur.CompareAndSwap(r, nil)
 	close(r.quit)
+	<-r.done
 }
 
 func init() {
@@ -106,6 +108,8 @@ func init() {
 	r := newRecorder(f, options{fromStart: true,
 		block: os.Getenv("LOCKSCOPE_SELF_DEADLOCK") == "block"})
 	start(r)
+	startProfiles()
+	startTrace()
 	notifySignal(r, nil)
 }
 
@@ -118,7 +122,10 @@ func (r *recorder) goid() int64 {
 }
 
 // emit writes ev with one write call, first describing any instance in sts
-// that no earlier event described.
+// that no earlier event described. The instances' fields are read
+// uninstrumented (atom.go).
+//
+//go:norace
 func (r *recorder) emit(ev *event.Event, sts ...*state) {
 	ev.Time = now()
 	b, err := event.Marshal(ev)
@@ -135,10 +142,19 @@ func (r *recorder) emit(ev *event.Event, sts ...*state) {
 		ib, err := event.Marshal(&event.Event{Kind: event.KindInstance, Time: ev.Time,
 			Inst: st.id.Load(), Class: st.class, Site: st.site, Ordinal: st.ord})
 		if err == nil {
-			_, _ = r.w.Write(ib)
+			r.write(ib)
 		}
 	}
+	r.write(b)
+}
+
+// write writes b; the caller holds wmu. In -race builds the file's own
+// synchronisation (its descriptor's lock, the syscall package's I/O
+// ordering) is hidden from the race detector like the runtime's (atom.go).
+func (r *recorder) write(b []byte) {
+	raceOff()
 	_, _ = r.w.Write(b)
+	raceOn()
 }
 
 // overflowed says that the table behind reason filled up.

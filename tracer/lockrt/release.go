@@ -1,5 +1,7 @@
 package lockrt
 
+import "github.com/lockscope/lockscope/tracer/event"
+
 // Releases. An Unlock finds the write holder through the instance, so it
 // works from any goroutine (Go allows unlocking from another goroutine than
 // the one that locked). The holder itself opens a section on its table
@@ -8,7 +10,9 @@ package lockrt
 // goroutine pops the entry from the frozen record before the real Unlock.
 // An RUnlock opens a section before the reader count's atomic decrement and
 // pops in it; it looks in every record only when the read lock was taken
-// elsewhere, still before the real RUnlock.
+// elsewhere, still before the real RUnlock. A release by another goroutine
+// than the holder is a handoff: the first one per class and acquisition
+// site writes KindHandoff.
 
 // releaseWrite records an Unlock of st, before the real Unlock. If it
 // returns a record, the caller is its owner, in a section opened on it, and
@@ -31,7 +35,12 @@ func (r *recorder) releaseWrite(st *state) (*slot, uint32) {
 		return nil, 0
 	}
 	if s := r.findOther(h); s != nil {
-		r.pop(s, st, false)
+		e, ok := r.popLocked(s, st, false)
+		r.release(s)
+		r.timeHold(st, e)
+		if ok {
+			r.handoff(st, e.site, false, h)
+		}
 	}
 	return nil, 0
 }
@@ -53,17 +62,71 @@ func (r *recorder) releaseRead(st *state) {
 	if s != nil && r.fastPop(s, q, st, true) {
 		return
 	}
-	if s := r.find(g); s != nil && r.pop(s, st, true) {
-		return
+	if s := r.find(g); s != nil {
+		if indexOf(s, st, true) >= 0 {
+			r.pop(s, st, true)
+			return
+		}
+		r.release(s)
 	}
+	// Read locks of one instance are interchangeable: any goroutine's entry
+	// will do, and its owner no longer holds as many as it did.
+	var e popped
+	var holder int64
+	found := false
 	r.eachSlot(func(s *slot) bool {
 		if indexOf(s, st, true) < 0 {
 			return true
 		}
-		e, _ := r.popLocked(s, st, true)
-		r.timeHold(st, e)
+		e, _ = r.popLocked(s, st, true)
+		holder, found = s.owner, true
 		return false
 	})
+	if found {
+		r.timeHold(st, e)
+		r.handoff(st, e.site, true, holder)
+		return
+	}
+	// No entry anywhere: one of the acquisitions past a held list's depth,
+	// the releasing goroutine's own if it has any, else another's (which
+	// one cannot be known; the counts stay right).
+	if s := r.find(g); s != nil {
+		ok := takeDrop(s)
+		r.release(s)
+		if ok {
+			return
+		}
+	}
+	r.eachSlot(func(s *slot) bool { return !takeDrop(s) })
+}
+
+// takeDrop counts one unrecorded acquisition of the locked record s as
+// released, if it has any.
+//
+//go:norace
+func takeDrop(s *slot) bool {
+	if s.drop == 0 {
+		return false
+	}
+	s.drop--
+	return true
+}
+
+// handoff notes that goroutine holder's lock st, acquired at site, was
+// released by the calling goroutine: KindHandoff, once per class and site.
+func (r *recorder) handoff(st *state, site int32, read bool, holder int64) {
+	k := mix(mix(0x68616e646f6666, uint64(uint32(st.class))), uint64(uint32(site)))
+	c, isNew, full := r.once.add(k)
+	if c < 0 && full {
+		r.overflowed("recursive-rlock")
+	}
+	if !isNew {
+		return
+	}
+	e := entry{st: st, site: site, read: read}
+	l := lockOf(&e)
+	r.emit(&event.Event{Kind: event.KindHandoff, Goroutine: holder, Releaser: r.goid(),
+		Inst: l.Inst, Class: l.Class, Site: site, Acq: &l}, st)
 }
 
 // pop removes st's entry (read or write) from the locked record s and
@@ -80,6 +143,8 @@ func (r *recorder) pop(s *slot, st *state, read bool) bool {
 // access (an open section, or the spin lock), and returns what hold timing
 // needs of it. An entry that is missing while the list overflowed is taken
 // to be one of the unrecorded deep ones.
+//
+//go:norace
 func (r *recorder) popLocked(s *slot, st *state, read bool) (popped, bool) {
 	i := indexOf(s, st, read)
 	if i < 0 {
@@ -93,7 +158,9 @@ func (r *recorder) popLocked(s *slot, st *state, read bool) (popped, bool) {
 	p := popped{since: e.since, site: e.site, sampled: e.sampled}
 	s.n--
 	if i < int(s.n) { // out of order: close the gap and rechain above it
-		copy(s.held[i:s.n], s.held[i+1:s.n+1])
+		for j := i; j < int(s.n); j++ { // not copy: see atom.go
+			s.held[j] = s.held[j+1]
+		}
 		rechain(s.held[:s.n], i)
 	}
 	s.held[s.n].st = nil // do not keep the instance reachable
@@ -126,6 +193,8 @@ func indexOf(s *slot, st *state, read bool) int {
 
 // rechain recomputes the chain keys of held from index i on, after an entry
 // below them was released out of order.
+//
+//go:norace
 func rechain(held []entry, i int) {
 	for ; i < len(held); i++ {
 		e := &held[i]

@@ -63,11 +63,11 @@ func internalFunc(fn string) bool {
 func (r *recorder) siteOf(fr event.Frame) int32 {
 	r.sitesMu.Lock()
 	defer r.sitesMu.Unlock()
-	if id, ok := r.sites[fr]; ok {
+	if id, ok := r.sites.get(fr); ok {
 		return id
 	}
-	id := -int32(len(r.sites) + 1)
-	r.sites[fr] = id
+	id := -int32(r.sites.used + 1)
+	r.sites.put(fr, id)
 	f := fr
 	r.emit(&event.Event{Kind: event.KindSite, Site: id, Frame: &f})
 	return id

@@ -2,8 +2,6 @@ package lockrt
 
 import (
 	"runtime"
-	"sync"
-	"sync/atomic"
 )
 
 // Per-goroutine held-lock state.
@@ -52,20 +50,21 @@ type entry struct {
 
 // slot is one goroutine's held list.
 type slot struct {
-	seq    atomic.Uint32 // odd while the owner is in a fast-path section; written only by the owner
-	frozen atomic.Uint32 // thawed, frozen or retired; written only by a holder of spin
-	spin   atomic.Uint32 // guards every field below against everyone but the owner's fast path
-	owner  int64         // goid of the owner; set at creation, never changed
-	spill  bool          // lives in the overflow map
-	waitOn bool          // wait is valid
-	n      int32         // entries in held
-	drop   int32         // acquisitions past maxHeld that were not recorded
-	count  uint32        // acquisitions, for hold sampling
+	seq    aU32   // odd while the owner is in a fast-path section; written only by the owner
+	frozen aU32   // thawed, frozen or retired; written only by a holder of spin
+	spin   aU32   // guards every field below against everyone but the owner's fast path
+	owner  int64  // goid of the owner; set at creation, never changed
+	spill  bool   // lives in the overflow map
+	waitOn bool   // wait is valid
+	n      int32  // entries in held
+	drop   int32  // acquisitions past maxHeld that were not recorded
+	count  uint32 // acquisitions, for hold sampling
 	wait   entry
 	held   [maxHeld]entry
 	_      [64]byte // keep the next record's seq off held's last cache line
 }
 
+//go:norace
 func newSlot(g int64, spill bool) *slot { return &slot{owner: g, spill: spill} }
 
 func (s *slot) lock() {
@@ -130,22 +129,19 @@ func (s *slot) idle() bool { return s.n == 0 && s.drop == 0 && !s.waitOn }
 
 // overflow holds the records of goroutines whose table cell was busy.
 type overflow struct {
-	mu sync.Mutex // guards m
-	m  map[int64]*slot
-	n  atomic.Int32 // len(m), read without mu to skip the map when empty
+	mu imutex // guards m
+	m  slotMap
+	n  aI32 // records in m, read without mu to skip m when empty
 }
 
 // get returns g's overflow record locked, creating it if create is set.
 func (o *overflow) get(g int64, create bool) *slot {
 	for {
 		o.mu.Lock()
-		s := o.m[g]
+		s := o.m.get(g)
 		if s == nil && create {
-			if o.m == nil {
-				o.m = map[int64]*slot{}
-			}
 			s = newSlot(g, true)
-			o.m[g] = s
+			o.m.put(g, s)
 			o.n.Add(1)
 		}
 		o.mu.Unlock()
@@ -163,8 +159,7 @@ func (o *overflow) get(g int64, create bool) *slot {
 // vacate removes an idle overflow record; s is locked and stays locked.
 func (o *overflow) vacate(s *slot) {
 	o.mu.Lock()
-	if o.m[s.owner] == s {
-		delete(o.m, s.owner)
+	if o.m.del(s.owner, s) {
 		o.n.Add(-1)
 	}
 	o.mu.Unlock()
@@ -175,11 +170,7 @@ func (o *overflow) vacate(s *slot) {
 func (o *overflow) list() []*slot {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make([]*slot, 0, len(o.m))
-	for _, s := range o.m {
-		out = append(out, s)
-	}
-	return out
+	return o.m.all(make([]*slot, 0, o.m.used))
 }
 
 // find returns g's record locked, or nil if g holds and waits for nothing.

@@ -13,6 +13,8 @@ const maxDump = 8 << 20
 // snapshot writes KindSnapshot: every goroutine that holds or waits for a
 // lock, and every goroutine's stack.
 func (r *recorder) snapshot(reason string) {
+	writeProfiles() // first: a stopped target is killed once its snapshot is seen
+	writeTrace()    // likewise
 	gs := r.collect(0, 0)
 	r.emit(&event.Event{Kind: event.KindSnapshot, Reason: reason,
 		Goroutines: goroutinesOf(gs), Dump: dump()}, statesOf(nil, gs)...)

@@ -2,20 +2,19 @@ package lockrt
 
 import (
 	"runtime"
-	"sync/atomic"
 
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
 // nextInst numbers lock instances across the process.
-var nextInst atomic.Int64
+var nextInst aI64
 
 // state is what the runtime keeps inside every Mutex and RWMutex.
 type state struct {
-	id      atomic.Int64 // instance ID; 0 before the first recorded acquisition, -1 while being set
-	holder  atomic.Int64 // goid of the write holder; 0 if not write-held
-	readers atomic.Int32 // read holders
-	told    atomic.Bool  // a KindInstance event was written
+	id      aI64  // instance ID; 0 before the first recorded acquisition, -1 while being set
+	holder  aI64  // goid of the write holder; 0 if not write-held
+	readers aI32  // read holders
+	told    aBool // a KindInstance event was written
 	// Set once before id is published, read only after id > 0 is seen.
 	class int32
 	site  int32 // first acquisition site
@@ -23,6 +22,8 @@ type state struct {
 }
 
 // ensure gives st its identity on its first recorded acquisition.
+//
+//go:norace
 func (r *recorder) ensure(st *state, class, site int32) {
 	if st.id.Load() > 0 {
 		return
@@ -56,7 +57,10 @@ func (r *recorder) ordinal(class int32) int64 {
 // classKey is a table key for a class ID; never 0.
 func classKey(c int32) uint64 { return uint64(uint32(c)) | 1<<32 }
 
-// lockOf describes an entry for an event.
+// lockOf describes an entry for an event. The instance may be another
+// goroutine's: its fields are read uninstrumented (atom.go).
+//
+//go:norace
 func lockOf(e *entry) event.Lock {
 	l := event.Lock{Class: e.st.class, Inst: e.st.id.Load(), Mode: event.Write,
 		Site: e.site, Try: e.try, Since: e.since}

@@ -3,7 +3,6 @@ package lockrt
 import (
 	"cmp"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"github.com/lockscope/lockscope/tracer/event"
@@ -11,13 +10,13 @@ import (
 
 // classStats is cumulative timing for one class, updated with atomics.
 type classStats struct {
-	contended   atomic.Int64
-	waitNs      atomic.Int64
-	maxWaitNs   atomic.Int64
-	holdSamples atomic.Int64
-	holdNs      atomic.Int64
-	maxHoldNs   atomic.Int64
-	maxHoldSite atomic.Int32
+	contended   aI64
+	waitNs      aI64
+	maxWaitNs   aI64
+	holdSamples aI64
+	holdNs      aI64
+	maxHoldNs   aI64
+	maxHoldSite aI32
 }
 
 // statsPeriod is how often changed stats are written at most.
@@ -62,7 +61,7 @@ func (r *recorder) held(class, site int32, d int64) {
 }
 
 // raise sets *v to d if d is larger and reports whether it did.
-func raise(v *atomic.Int64, d int64) bool {
+func raise(v *aI64, d int64) bool {
 	for {
 		old := v.Load()
 		if d <= old {
@@ -80,23 +79,32 @@ func (r *recorder) changed() {
 		return
 	}
 	r.dirty.Store(true)
+	raceOff() // the stats goroutine must not synchronise with the caller (atom.go)
 	select {
 	case r.kick <- struct{}{}:
 	default:
 	}
+	raceOn()
 }
 
 // statsLoop writes KindStats at most every statsPeriod while stats change.
 // Idle, it blocks on a channel, so it never keeps a deadlocked program's
 // goroutines from all being asleep.
 func (r *recorder) statsLoop() {
+	defer close(r.done)
 	for {
 		select {
 		case <-r.kick:
 		case <-r.quit:
 			return
 		}
-		time.Sleep(statsPeriod)
+		t := time.NewTimer(statsPeriod)
+		select {
+		case <-t.C:
+		case <-r.quit:
+			t.Stop()
+			return
+		}
 		r.writeStats()
 	}
 }

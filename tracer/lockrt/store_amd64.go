@@ -3,7 +3,6 @@
 package lockrt
 
 import (
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -12,9 +11,9 @@ import (
 // only release order, which a plain MOV has under amd64's total store order.
 // The Go compiler keeps memory operations in program order around it (a
 // store is never moved before an earlier load or store, nor after a later
-// store, call or atomic operation). The race detector would flag these
-// stores, so race builds use sync/atomic instead (store_atomic.go).
+// store, call or atomic operation). Race builds use the atomic types'
+// sequentially consistent Store instead (store_atomic.go, atom_race.go).
 
-func releaseU32(a *atomic.Uint32, v uint32) { *(*uint32)(unsafe.Pointer(a)) = v }
+func releaseU32(a *aU32, v uint32) { *(*uint32)(unsafe.Pointer(a)) = v }
 
-func releaseI64(a *atomic.Int64, v int64) { *(*int64)(unsafe.Pointer(a)) = v }
+func releaseI64(a *aI64, v int64) { *(*int64)(unsafe.Pointer(a)) = v }

@@ -1,18 +1,16 @@
 package lockrt
 
-import "sync/atomic"
-
 // table is a lock-free open-addressing set of nonzero uint64 keys with linear
 // probing. Lookups are atomic loads; an insert claims an empty cell by CAS.
 // Keys are never deleted, and a hit compares the whole stored key, so there
 // are no false hits. Callers keep per-key data in arrays parallel to keys,
 // indexed by the cell a key lives in.
 type table struct {
-	keys  []atomic.Uint64
+	keys  []aU64
 	mask  uint64
-	limit int64        // inserts allowed before the table counts as full
-	count atomic.Int64 // keys inserted
-	full  atomic.Bool  // set once the table refused a key
+	limit int64 // inserts allowed before the table counts as full
+	count aI64  // keys inserted
+	full  aBool // set once the table refused a key
 }
 
 // maxProbe bounds a lookup's probe sequence.
@@ -20,7 +18,7 @@ const maxProbe = 64
 
 func newTable(logSize uint) *table {
 	n := uint64(1) << logSize
-	return &table{keys: make([]atomic.Uint64, n), mask: n - 1, limit: int64(n - n/8)}
+	return &table{keys: make([]aU64, n), mask: n - 1, limit: int64(n - n/8)}
 }
 
 // get returns the cell holding key, or -1. It never writes.
