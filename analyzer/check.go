@@ -40,19 +40,19 @@ var catalog = []*Check{
 	{Kind: "unlock-of-unlocked", Title: "Unlock of a mutex that is not locked", Severity: Error,
 		Doc: docUnlock, Advice: adviceUnlock, Run: runUnlockOfUnlocked},
 	{Kind: "mixed-deadlock", Title: "A lock and a channel, WaitGroup or Cond wait on each other", Severity: Error,
-		Doc: docMixed, Advice: adviceMixed},
+		Doc: docMixed, Advice: adviceMixed, Run: runMixed},
 	{Kind: "blocking-under-lock", Title: "A lock is held across a blocking operation", Severity: Warning,
-		Doc: docBlocking, Advice: adviceBlocking},
+		Doc: docBlocking, Advice: adviceBlocking, Run: runBlocking},
 	{Kind: "blocked-forever", Title: "Goroutines blocked forever", Severity: Error,
-		Doc: docForever, Advice: adviceForever},
+		Doc: docForever, Advice: adviceForever, Run: runForever},
 	{Kind: "hang", Title: "The target stopped making progress", Severity: Error,
 		Doc: docHang, Advice: adviceHang, Run: runHang},
 	{Kind: "data-race", Title: "Data race", Severity: Error,
 		Doc: docRace, Advice: adviceRace, Run: runRace},
 	{Kind: "contention", Title: "A lock is often waited for", Severity: Warning,
-		Doc: docContention, Advice: adviceContention},
+		Doc: docContention, Advice: adviceContention, Run: runContention},
 	{Kind: "long-hold", Title: "A lock is held for a long time", Severity: Warning,
-		Doc: docLongHold, Advice: adviceLongHold},
+		Doc: docLongHold, Advice: adviceLongHold, Run: runLongHold},
 	{Kind: "lock-leak", Title: "A lock is still held when its goroutine ended or the program exited", Severity: Error,
 		Doc: docLeak, Advice: adviceLeak, Run: runLeak},
 	{Kind: "target-failure", Title: "The target crashed, panicked or its tests failed", Severity: Error,
@@ -69,10 +69,10 @@ lockscope records, for every acquisition, which locks the goroutine already held
 RWMutex modes are told apart: RLock is not a free pass, because Go's RLock waits behind a writer that is queued, so a read-read inversion deadlocks as soon as some goroutine write-locks one of the locks. A cycle whose edges are all taken under one common gate lock cannot deadlock and is not reported; edges into TryLock never block and are ignored. Two locks of the same class (two Account.mu) are judged on instances: locking two accounts in both orders is reported, consistent parent-then-child locking is not.`
 	adviceOrder = `Pick one global order for the locks of the cycle and follow it everywhere: usually the order most call sites already use. For two locks of the same type, order the instances by a stable key (an ID, lower first). Where an order cannot be kept, release the first lock before taking the second, or take both under one outer lock.`
 
-	docDouble    = `A goroutine locks a mutex it already holds. Go's sync.Mutex is not reentrant: the second Lock waits for the first to be released, which only the same goroutine could do, so the goroutine deadlocks itself (and every goroutine that later wants the lock with it). Read-locking an RWMutex the goroutine already write-holds is the same bug.`
+	docDouble    = `A goroutine locks a mutex it already holds. Go's sync.Mutex is not reentrant: the second Lock waits for the first to be released, which only the same goroutine could do, so the goroutine deadlocks itself (and every goroutine that later wants the lock with it). Read-locking an RWMutex the goroutine already write-holds is the same bug. Go lets another goroutine unlock a mutex than the one that locked it, so the lock runtime lets such a Lock wait and reports it only once no other goroutine can make progress (and then ends the process with status 3, unless LOCKSCOPE_SELF_DEADLOCK=block); a goroutine that a lock snapshot (at the deadline, or at exit) shows waiting for a mutex it holds is reported too.`
 	adviceDouble = `Do not call a function that locks from code that already holds the lock. Split the function into a locked wrapper and an unexported "...Locked" variant that expects the caller to hold the lock, and call the variant from inside the critical section.`
 
-	docRecursive    = `A goroutine read-locks an RWMutex that it already read-holds. This works most of the time, which is what makes it dangerous: Go's RWMutex is writer-preferring, so once another goroutine calls Lock and queues between the two RLocks, the second RLock waits for the writer, and the writer waits for the first RLock to be released. Both wait forever. The bug only shows when a writer happens to arrive at the wrong moment, so it passes tests and hangs in production.`
+	docRecursive    = `A goroutine read-locks an RWMutex that it already read-holds. This works most of the time, which is what makes it dangerous: Go's RWMutex is writer-preferring, so once another goroutine calls Lock and queues between the two RLocks, the second RLock waits for the writer, and the writer waits for the first RLock to be released. Both wait forever. The bug only shows when a writer happens to arrive at the wrong moment, so it passes tests and hangs in production. A read lock that another goroutine releases (a handoff, which Go allows) is not held by the goroutine that took it: when the runtime recorded such a release of the first read lock's instance, or of a read lock of its class taken at the same site, the recursive RLock is not reported.`
 	adviceRecursive = `Read-lock once per critical section: have the inner function expect the caller to hold the read lock (a "...Locked" variant) instead of locking again, or copy what is needed out of the critical section before calling code that locks.`
 
 	docUnlock    = `A goroutine unlocks a Mutex or RUnlocks an RWMutex that is not locked (or not read-locked). The Go runtime stops the program with "fatal error: sync: unlock of unlocked mutex", which cannot be recovered; lockscope records the unlocking stack before that happens. The usual causes are an Unlock on a path that never locked (an early return before Lock, a deferred Unlock plus an explicit one) or a copy of a struct holding a mutex.`
@@ -93,11 +93,13 @@ RWMutex modes are told apart: RLock is not a free pass, because Go's RLock waits
 	docRace    = `Two goroutines access the same memory without synchronization and at least one access is a write, as reported by Go's race detector, with both accesses and where the goroutines were created.`
 	adviceRace = `Protect the shared variable with the same lock on every access, or hand it over through a channel, or use sync/atomic for single words.`
 
-	docContention    = `Goroutines often wait to acquire this lock, or wait long: total or worst wait time is high enough to matter for throughput and latency.`
-	adviceContention = `Hold the lock for less time (move work out of the critical section), split it into finer-grained locks, or use an RWMutex when most accesses only read.`
+	docContention = `Goroutines often wait to acquire this lock, or wait long: the total wait time is high enough to matter for throughput and latency. lockscope counts every acquisition that had to block and times the wait; it samples hold times (one acquisition in 64); and the Go runtime's block and mutex profiles, which lockscope turns on in the target, give the stacks of the waiters and of the code that held the lock while they waited (the holding sites, heaviest first).
 
-	docLongHold    = `A lock was held for longer than the long-hold threshold (100ms by default) at least once: while it is held, every other user of the lock waits.`
-	adviceLongHold = `Move slow work (I/O, sleeps, large computations) out of the critical section.`
+To keep the noise of small runs out, a lock is reported only when all of these hold: its waits add up to at least 50ms (--contention-threshold D sets this; 0 reports every contended lock, turning the other two floors off as well), to at least 5% of the target's wall time (waits of several goroutines add up, so this share can pass 100%), over at least 10 contended acquisitions. Per-lock figures are also in findings.json's "contention" list and the report's chart, and contention.pb.gz holds the waiters' stacks for go tool pprof.`
+	adviceContention = `Shorten the critical section the finding names as the holding site: hold the lock only to read or update the shared state, and do slow work (I/O, calls to other services, sleeps, encoding) before Lock or after Unlock. Use an RWMutex when most accesses only read; shard keyed state into several locks so that unrelated requests do not wait for each other; use sync/atomic for counters.`
+
+	docLongHold    = `A lock was held for longer than the long-hold threshold (100ms by default, --long-hold D) at one time: while it is held, every other user of the lock waits. It is a warning when a goroutine was seen waiting at least that long for the lock in one go (one holder, or several in a row, kept it that long), and info when only a sampled hold time (one acquisition in 64 is timed) shows it and nobody was seen waiting. The finding names the sites that held the lock while others waited, from the Go runtime's mutex profile.`
+	adviceLongHold = `Move slow work (I/O, calls to other services, sleeps, channel operations, large computations) out of the critical section: copy what it needs under the lock, release the lock, do the work, and lock again briefly if a result must be written back.`
 
 	docLeak    = `A lock was still held when the goroutine that took it ended, or when the program exited. A lock held by a goroutine that no longer exists can never be released: every later Lock waits forever. The classic cause is a panic that is recovered higher up without the lock being released, or an early return that skips the Unlock.`
 	adviceLeak = `Release locks with "defer mu.Unlock()" right after Lock so that every return and panic path unlocks; check early returns between Lock and Unlock.`

@@ -130,7 +130,7 @@ func (h *hang) waitersFinding() Finding {
 	if len(parts) > 0 {
 		msg += " Lock waits: " + strings.Join(parts, "; ") + "."
 	}
-	msg += h.states()
+	msg += h.commWaits() + h.states()
 	evs = append(evs, h.blockedEvidence(len(evs))...)
 	return h.finding(msg, sortedUnique(locks), funcs, evs)
 }
@@ -220,4 +220,30 @@ func goroutineList(ids []int64) string {
 		s = append(s, fmt.Sprintf("goroutine %d", id))
 	}
 	return strings.Join(s, ", ")
+}
+
+// commWaits lists the goroutines blocked on a channel, select, WaitGroup
+// or Cond, with the locks they hold: the part of the wait-for picture the
+// lock snapshot does not see. From the execution trace when there is one,
+// else from the goroutine dump.
+func (h *hang) commWaits() string {
+	gs, from := h.p.endBlocked(h.pr)
+	var parts []string
+	for _, g := range gs {
+		if !g.comm() {
+			continue
+		}
+		line := fmt.Sprintf("goroutine %d on %s in %s", g.ID, g.Reason, Where(h.p.keyFrame(Trim(g.Stack))))
+		if h.w != nil && h.w.gs[g.ID] != nil && len(h.w.gs[g.ID].Held) > 0 {
+			line += " holding " + strings.Join(heldNames(h.pr, h.w.gs[g.ID].Held), ", ")
+		}
+		parts = append(parts, line)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if len(parts) > maxListed {
+		parts = append(parts[:maxListed], fmt.Sprintf("%d more", len(parts)-maxListed))
+	}
+	return fmt.Sprintf(" Channel, WaitGroup and Cond waits (from the %s): %s.", from, strings.Join(parts, "; "))
 }

@@ -16,10 +16,24 @@ type Input struct {
 	Thresholds Thresholds
 }
 
-// Thresholds tune checks that judge timing.
+// Thresholds tune checks that judge timing (see the contention and
+// long-hold checks' Doc). A zero field means its default; a negative one
+// turns that condition off.
 type Thresholds struct {
-	// LongHold is the hold time above which a hold is reported (default 100ms).
+	// LongHoldNs is the hold (or single wait) time in nanoseconds above
+	// which a lock is reported as held long (default 100ms).
 	LongHoldNs int64
+	// MinWaitNs is the total wait time in nanoseconds, over all
+	// goroutines, below which a lock is not reported as contended
+	// (default 50ms).
+	MinWaitNs int64
+	// MinWaitShare is the total wait time as a share of the target's wall
+	// time (0.05 is 5%) below which a lock is not reported as contended
+	// (default 0.05).
+	MinWaitShare float64
+	// MinWaits is the number of contended acquisitions below which a lock
+	// is not reported as contended (default 10).
+	MinWaits int64
 }
 
 // Process is one run of one target process.
@@ -40,6 +54,15 @@ type Process struct {
 	Output     string
 	OutputPath string
 	EventsPath string
+	// ProfilePrefix names the Go runtime profiles the lock runtime wrote:
+	// <prefix>.block.pb.gz (waiters) and <prefix>.mutex.pb.gz (holders);
+	// "" or missing files when there are none.
+	ProfilePrefix string
+	// TracePath is the process's execution trace (the flight recorder's
+	// last window); "" or a missing file when there is none.
+	TracePath string
+	// trace is the summary of TracePath, read once on first use (trace.go).
+	trace *traceMemo
 	// RaceLogs are the paths of the race detector's report files (GORACE
 	// log_path), read by the data-race check. When there are none, race
 	// reports are looked for in Output instead.

@@ -2,8 +2,11 @@ package analyzer
 
 import (
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/lockscope/lockscope/tracer/event"
+	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // waitFor is the wait-for graph of one snapshot: each waiting goroutine
@@ -158,4 +161,177 @@ func (p *Pass) snapCycles() []snapCycle {
 		}
 	}
 	return p.snaps
+}
+
+// blockedG is a goroutine blocked at the end of a process (its exit or the
+// snapshot at its deadline): on a channel, select, WaitGroup, Cond or lock.
+type blockedG struct {
+	ID     int64
+	Reason string  // a gtrace reason: "chan send", "WaitGroup.Wait", "lock", ...
+	Stack  []Frame // the blocking stack, leaf first, runtime frames included
+	// Created is the go statement that started it; zero when unknown.
+	Created Frame
+	// Wait says how long it had been blocked: "for 1.2s", "for at least
+	// 3s", "for 2 minutes", or "".
+	Wait string
+	// Lock is the lock of a lock wait, when the lock runtime named it.
+	Lock *event.Lock
+}
+
+// comm reports whether b waits on a channel, WaitGroup or Cond: what the
+// lock runtime does not see.
+func (b *blockedG) comm() bool {
+	switch b.Reason {
+	case gtrace.ReasonSend, gtrace.ReasonRecv, gtrace.ReasonSelect, gtrace.ReasonNil,
+		gtrace.ReasonWaitGroup, gtrace.ReasonCond:
+		return true
+	}
+	return false
+}
+
+// endBlocked returns the goroutines of pr blocked at its end, sorted by ID,
+// without the Go runtime's, the test framework's and lockscope's own: from
+// the execution trace's final state when there is a trace, else from the
+// latest snapshot's goroutine dump. from names the source ("" for none).
+func (p *Pass) endBlocked(pr *Proc) (gs []blockedG, from string) {
+	if sum := p.traceOf(pr); sum != nil {
+		for _, g := range sum.Goroutines {
+			if g.State != gtrace.StateWaiting || !foreverReason(g.Reason) || !userLock(g.Reason, g.Stack) {
+				continue
+			}
+			if g.Known && sum.DurationNs-g.Since < minForeverNs && !pr.Process.TimedOut {
+				continue // blocked for a moment as the process exited: shutdown, not a leak
+			}
+			b := blockedG{ID: g.ID, Reason: g.Reason, Stack: framesOf(g.Stack), Wait: traceWait(sum, &g)}
+			if len(g.Created) > 0 {
+				b.Created = Frame(g.Created[0])
+			}
+			if g.Lock != nil {
+				b.Lock = &event.Lock{Class: g.Lock.Class, Inst: g.Lock.Inst, Mode: event.Mode(g.Lock.Mode)}
+			}
+			gs = append(gs, b)
+		}
+		return ownBlocked(gs), "execution trace"
+	}
+	snap := latestSnapshot(pr)
+	if snap == nil {
+		return nil, ""
+	}
+	for _, s := range ParseDump(snap.Dump) {
+		r := dumpReason(s.State, s.Frames)
+		if !foreverReason(r) || !userLock(r, dumpFrames(s.Frames)) {
+			continue
+		}
+		b := blockedG{ID: s.ID, Reason: r, Stack: s.Frames, Created: s.CreatedBy}
+		if s.Wait != "" {
+			b.Wait = "for " + s.Wait
+		}
+		gs = append(gs, b)
+	}
+	return ownBlocked(gs), "goroutine dump"
+}
+
+// foreverReason reports whether a goroutine blocked for reason r at the end
+// is blocked for good: not sleeping, not in network I/O or a system call.
+func foreverReason(r string) bool {
+	switch r {
+	case gtrace.ReasonSend, gtrace.ReasonRecv, gtrace.ReasonSelect, gtrace.ReasonNil,
+		gtrace.ReasonWaitGroup, gtrace.ReasonCond, gtrace.ReasonLock, gtrace.ReasonSync:
+		return true
+	}
+	return false
+}
+
+// minForeverNs is how long a goroutine must have been blocked when its
+// process exited to count as blocked forever (when the trace knows).
+const minForeverNs = 20e6
+
+// userLock reports whether a goroutine blocked for reason on stack is
+// blocked on something worth reporting: anything but a lock, or a lock
+// the lock runtime instruments. A wait for a lock inside the standard
+// library or a dependency at exit is the shutdown of their own machinery.
+func userLock(reason string, stack []gtrace.Frame) bool {
+	if reason != gtrace.ReasonLock && reason != gtrace.ReasonSync {
+		return true
+	}
+	for _, f := range stack {
+		if strings.Contains(f.Func, "/lockrt.") {
+			return true
+		}
+	}
+	return false
+}
+
+func dumpFrames(fs []Frame) []gtrace.Frame {
+	out := make([]gtrace.Frame, len(fs))
+	for i, f := range fs {
+		out[i] = gtrace.Frame(f)
+	}
+	return out
+}
+
+// dumpReason maps a goroutine dump's state to a gtrace reason.
+func dumpReason(state string, frames []Frame) string {
+	switch {
+	case strings.HasSuffix(state, "(nil chan)"), state == "select (no cases)":
+		return gtrace.ReasonNil
+	case state == "chan send", state == "chan receive", state == "select", state == "sleep":
+		return state
+	case state == "IO wait":
+		return gtrace.ReasonNetwork
+	case state == "sync.WaitGroup.Wait":
+		return gtrace.ReasonWaitGroup
+	case state == "sync.Cond.Wait":
+		return gtrace.ReasonCond
+	case strings.HasPrefix(state, "sync.Mutex."), strings.HasPrefix(state, "sync.RWMutex."):
+		return gtrace.ReasonLock
+	}
+	if state == "semacquire" {
+		return gtrace.Reason("sync", dumpFrames(frames))
+	}
+	return ""
+}
+
+// ownBlocked drops goroutines that belong to the Go runtime, the testing
+// package (a test's parent waiting in t.Run), runtime/trace, os/signal or
+// lockscope's runtime: those whose first frame outside the runtime and sync
+// is theirs, or that have none.
+func ownBlocked(gs []blockedG) []blockedG {
+	var out []blockedG
+	for _, g := range gs {
+		if !systemStack(g.Stack) {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func systemStack(fs []Frame) bool {
+	for _, f := range fs {
+		fn := f.Func
+		if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/") || strings.HasPrefix(fn, "sync.") ||
+			fn == "time.Sleep" || strings.Contains(fn, "/lockrt.") || strings.HasPrefix(fn, "lockrt.") {
+			continue // the primitive, or lockscope's lock around it; lockscope's own goroutines have nothing else
+		}
+		return strings.HasPrefix(fn, "testing.") || strings.HasPrefix(fn, "runtime/trace.") || strings.HasPrefix(fn, "os/signal.")
+	}
+	return true
+}
+
+// traceWait says how long g had been in its state at the trace's end.
+func traceWait(sum *gtrace.Summary, g *gtrace.Goroutine) string {
+	d := time.Duration(sum.DurationNs - g.Since).Round(time.Millisecond)
+	if !g.Known {
+		return "for at least " + d.String() + " (since before the recorded window)"
+	}
+	return "for " + d.String()
+}
+
+func framesOf(fs []gtrace.Frame) []Frame {
+	out := make([]Frame, len(fs))
+	for i, f := range fs {
+		out[i] = Frame(f)
+	}
+	return out
 }

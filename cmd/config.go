@@ -129,7 +129,7 @@ func (c *Config) apply(o *DiagnoseOptions) {
 		o.Baseline = c.path(*c.Baseline)
 	}
 	o.Exclude = append(o.Exclude, c.Exclude...)
-	if c.Thresholds.LongHold != nil {
+	if c.Thresholds.LongHold != nil && !given("long-hold") {
 		o.LongHold = *c.Thresholds.LongHold
 	}
 }

@@ -35,9 +35,11 @@ type DiagnoseOptions struct {
 	// ConfigPath is the configuration file; empty means ConfigName at the
 	// module root, if there is one.
 	ConfigPath string
-	// Exclude and LongHold come from the configuration file.
-	Exclude  []string
-	LongHold time.Duration
+	// Exclude comes from the configuration file.
+	Exclude []string
+	// ContentionThreshold and LongHold are the timing checks' floors.
+	ContentionThreshold time.Duration
+	LongHold            time.Duration
 
 	// flagsSet names the flags given on the command line, which the
 	// configuration file does not override.
@@ -57,6 +59,8 @@ func addDiagnoseFlags(c *cobra.Command, o *DiagnoseOptions, timeout time.Duratio
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "copy the target's output to standard error as it runs")
 	f.DurationVar(&o.BuildTimeout, "build-timeout", defaultBuildTimeout, "deadline for instrumenting and building all targets")
 	f.StringVar(&o.Baseline, "baseline", "", "baseline `FILE` from 'lockscope baseline': its findings are reported but do not fail the run")
+	f.DurationVar(&o.ContentionThreshold, "contention-threshold", analyzer.DefaultMinWait, "report a lock as contended when its waits add up to at least `D` (and to 5% of the target's wall time, over 10 waits or more); 0 reports every contended lock")
+	f.DurationVar(&o.LongHold, "long-hold", analyzer.DefaultLongHold, "report a lock held, or waited for, `D` or longer at one time")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration `FILE` (default: "+ConfigName+" at the module root, if present)")
 }
 
@@ -127,6 +131,10 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 	target.Dir, target.GoVersion = run.ModuleDir, run.GoVersion
 	in := analysisInput(run, target)
 	in.Thresholds.LongHoldNs = o.LongHold.Nanoseconds()
+	in.Thresholds.MinWaitNs = o.ContentionThreshold.Nanoseconds()
+	if o.ContentionThreshold == 0 {
+		in.Thresholds.MinWaitNs, in.Thresholds.MinWaitShare, in.Thresholds.MinWaits = -1, -1, -1
+	}
 	res, err := analyzer.Analyze(in)
 	if err != nil {
 		return fmt.Errorf("analyse: %w", err)
@@ -137,6 +145,9 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 	gate(res, o, baseline)
 	// findings.json is always written
 	if err := writeReports(s, o.OutDir, append([]string{"json"}, o.Formats...), res); err != nil {
+		return err
+	}
+	if err := writeProfiles(s, o.OutDir, in); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.Err, "lockscope: done in %s; results in %s\n", time.Since(start).Round(time.Millisecond), o.OutDir)
@@ -153,7 +164,7 @@ func analysisInput(run *tracer.Result, target analyzer.Target) *analyzer.Input {
 			Run: p.Run, Package: p.Package, ExitCode: p.ExitCode, TimedOut: p.TimedOut,
 			Signal: p.Signal, DurationMs: p.Duration.Milliseconds(), Output: p.OutputTail,
 			OutputPath: p.OutputPath, EventsPath: p.EventsPath, StartError: p.StartError,
-			RaceLogs: p.RaceLogs,
+			RaceLogs: p.RaceLogs, ProfilePrefix: p.ProfilePrefix, TracePath: p.TracePath,
 		}
 		ap.Events, ap.EventWarnings = readEvents(p.EventsPath)
 		if p.OutputTruncated {

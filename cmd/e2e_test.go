@@ -80,7 +80,7 @@ func TestScenarios(t *testing.T) {
 			t.Run(sc.Name+"/"+variant, func(t *testing.T) {
 				t.Parallel()
 				out := t.TempDir()
-				code, stdout, stderr := lockscope(t, t.TempDir(), "run", sc.Name, "--variant", variant, "--out", out, "--format", "json,text")
+				code, stdout, stderr := lockscope(t, t.TempDir(), "run", sc.Name, "--variant", variant, "--out", out, "--format", "json,text", "--fail-on", "warning")
 				res := readFindings(t, out)
 				if variant == "fixed" {
 					if code != ExitOK || len(res.Findings) != 0 {

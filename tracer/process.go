@@ -30,6 +30,14 @@ type Process struct {
 
 	OutputPath string // the saved stdout and stderr, interleaved
 	EventsPath string // the lock runtime's event log
+	// TracePath is the execution trace the lock runtime's flight recorder
+	// writes at every snapshot: the last seconds before the exit or the
+	// deadline (missing when the target never reached a snapshot).
+	TracePath string
+	// ProfilePrefix names the Go runtime's block and mutex profiles that
+	// the lock runtime writes: <prefix>.block.pb.gz and <prefix>.mutex.pb.gz
+	// (either may be missing: a target that crashed or never locked).
+	ProfilePrefix string
 	// RaceLogs are the race detector's report files (with --race; one per
 	// process that reported a race, named <target>.race.<pid>).
 	RaceLogs []string

@@ -261,11 +261,14 @@ func runTargets(ctx context.Context, o Options, targets []target, artifacts stri
 			}
 			p := &Process{
 				Run: run, Package: t.pkg, Dir: t.dir,
-				OutputPath: filepath.Join(artifacts, name+".output.log"),
-				EventsPath: filepath.Join(artifacts, name+".events.jsonl"),
+				OutputPath:    filepath.Join(artifacts, name+".output.log"),
+				EventsPath:    filepath.Join(artifacts, name+".events.jsonl"),
+				ProfilePrefix: filepath.Join(artifacts, name),
+				TracePath:     filepath.Join(artifacts, name+".trace"),
 			}
 			progress(o.Progress, "running %s (run %d of %d, timeout %s)", t.pkg, run, o.Runs, o.Timeout)
-			env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath)
+			env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath, "LOCKSCOPE_PROFILES="+p.ProfilePrefix,
+				"LOCKSCOPE_TRACE="+p.TracePath)
 			race := filepath.Join(artifacts, name+".race")
 			if o.Race {
 				env = append(env, raceEnv(os.Getenv("GORACE"), race))

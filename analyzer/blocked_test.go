@@ -1,0 +1,76 @@
+package analyzer
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lockscope/lockscope/tracer/event"
+	"github.com/lockscope/lockscope/tracer/gtrace"
+)
+
+// capturedTrace is written by tracer/gtrace/testdata/gen/main.go.
+const capturedTrace = "../tracer/gtrace/testdata/mixed.trace"
+
+// traceInput is an Input of one exited process whose artifact is the
+// captured trace, with a site table naming the generator's mu.
+func traceInput(t *testing.T) *Input {
+	t.Helper()
+	sum, err := gtrace.ReadFile(capturedTrace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl := &event.SiteTable{Classes: []event.Class{{}, {ID: 1, Name: "main.mu", Kind: "var"}}, Sites: []event.Site{{}}}
+	for _, b := range sum.Blocks {
+		for _, f := range b.Stack {
+			if f.Func == "main.consume" {
+				// the Lock and Unlock around the send, from the source
+				tbl.Sites = append(tbl.Sites,
+					event.Site{ID: 1, Op: "Lock", Class: 1, Frame: event.Frame{Func: f.Func, File: f.File, Line: f.Line - 1}},
+					event.Site{ID: 2, Op: "Unlock", Class: 1, Frame: event.Frame{Func: f.Func, File: f.File, Line: f.Line + 1}})
+				return &Input{Sites: tbl, ModuleDir: filepath.Dir(f.File),
+					Processes: []*Process{{Run: 1, Package: "gen", TracePath: capturedTrace}}}
+			}
+		}
+	}
+	t.Fatal("the captured trace has no block in main.consume")
+	return nil
+}
+
+func TestTraceChecks(t *testing.T) {
+	in := traceInput(t)
+	res, err := Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(kind, fn string) bool {
+		for _, f := range res.Findings {
+			if f.Kind == kind && len(f.Evidence) > 0 && len(f.Evidence[0].Stack) > 0 && strings.HasSuffix(f.Evidence[0].Stack[0].Func, fn) {
+				return true
+			}
+		}
+		return false
+	}
+	tests := []struct{ name, kind, fn string }{
+		{"leaked sender", "blocked-forever", "main.leak.func1"},
+		{"barrier", "blocked-forever", "main.barrier.func1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !has(tt.kind, tt.fn) {
+				t.Errorf("no %s at %s; findings: %+v", tt.kind, tt.fn, res.Findings)
+			}
+		})
+	}
+	t.Run("send under lock", func(t *testing.T) {
+		if _, err := os.Stat(in.Sites.Sites[1].Frame.File); err != nil {
+			t.Skip("the generator's source is not where the trace was captured")
+		}
+		// main logged a contended wait for class 1 before it unblocked the
+		// send: a predicted mixed deadlock, not a mere warning.
+		if !has("mixed-deadlock", "main.consume") {
+			t.Errorf("no predicted mixed-deadlock at main.consume; findings: %+v", res.Findings)
+		}
+	})
+}

@@ -1,0 +1,149 @@
+package analyzer
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lockscope/lockscope/tracer/event"
+	"github.com/lockscope/lockscope/tracer/gtrace"
+)
+
+// runBlocking reports locks held across blocking operations, from the
+// execution trace's completed blocks: a channel operation, select,
+// WaitGroup or Cond wait, sleep or network wait whose blocking stack holds
+// a lock. Which locks a stack holds is derived statically from the stack
+// and the site table (see racelockset.go). When the goroutine that ended
+// the block was itself seen acquiring one of those locks — it logged a
+// contended wait for the class, or a function of its unblocking stack has
+// an acquisition site of the class — the finding is a predicted
+// mixed-deadlock instead: had it wanted the lock while the block waited,
+// neither could have proceeded.
+func runBlocking(p *Pass) ([]Finding, error) {
+	src, sites := newSources(p.Input.ModuleDir), newLockSites(p.Model.Sites)
+	byID := map[string]int{}
+	var out []Finding
+	for _, pr := range p.Model.Procs {
+		sum := p.traceOf(pr)
+		if sum == nil {
+			continue
+		}
+		for i := range sum.Blocks {
+			b := &sum.Blocks[i]
+			if !blockingReason(b.Reason) {
+				continue
+			}
+			st := Trim(framesOf(b.Stack))
+			held := src.held(st, sites, p.Model.Sites)
+			if len(held) == 0 {
+				continue
+			}
+			f := p.blockingFinding(pr, b, st, held)
+			if j, ok := byID[f.ID]; ok {
+				out[j].Count++
+				continue
+			}
+			byID[f.ID] = len(out)
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// blockingReason reports whether a block for reason r, held under a lock,
+// makes every other user of the lock wait on something that is not a lock.
+func blockingReason(r string) bool {
+	return r != gtrace.ReasonLock && r != gtrace.ReasonSync && r != ""
+}
+
+func (p *Pass) blockingFinding(pr *Proc, b *gtrace.Block, st []Frame, held []heldLock) Finding {
+	key := p.keyFrame(st)
+	var names, taken []string
+	for _, h := range held {
+		names = append(names, h.Name)
+		if b.By != b.G && p.unblockerTakes(pr, b, h.Name) {
+			taken = append(taken, h.Name)
+		}
+	}
+	ub := Trim(framesOf(b.Unblocker))
+	ukey := p.keyFrame(ub)
+	times := fmt.Sprintf("%d time", b.Count)
+	if b.Count != 1 {
+		times += "s"
+	}
+	msg := fmt.Sprintf("In %s a goroutine blocked on %s in %s while holding %s, %s (%s in all, worst %s).",
+		pr.Label(), b.Reason, Where(key), strings.Join(names, ", "), times, blockDur(b.TotalNs), blockDur(b.MaxNs))
+	evs := []Evidence{{Role: fmt.Sprintf("goroutine %d blocks on %s holding %s", b.G, b.Reason, strings.Join(names, ", ")),
+		Goroutine: b.G, Stack: orEmpty(st), Held: names}}
+	if len(ub) > 0 {
+		msg += fmt.Sprintf(" Goroutine %d unblocked it from %s.", b.By, Where(ukey))
+		evs = append(evs, Evidence{Role: fmt.Sprintf("goroutine %d unblocks it", b.By), Goroutine: b.By, Stack: ub})
+	}
+	if len(taken) > 0 {
+		msg += fmt.Sprintf(" That goroutine also acquires %s: had it wanted the lock while this %s waited, neither could have proceeded. This run did not deadlock; another interleaving does.",
+			strings.Join(taken, ", "), b.Reason)
+		return Finding{
+			ID:   fingerprint("mixed-deadlock", append([]string{b.Reason}, taken...), []string{stackFunc(key), stackFunc(ukey), pr.Process.Package}),
+			Kind: "mixed-deadlock", Severity: Error, Confidence: Predicted, Package: pr.Process.Package,
+			Title: fmt.Sprintf("Possible mixed deadlock: %s blocks on %s holding %s, and its unblocker %s takes %s",
+				shortFunc(key.Func), b.Reason, strings.Join(taken, ", "), shortFunc(ukey.Func), strings.Join(taken, ", ")),
+			Message: msg, Locks: taken, Evidence: evs, Advice: mixedAdvice(key, taken),
+		}
+	}
+	msg += " Every other goroutine that wants the lock waits for that operation too."
+	return Finding{
+		ID:   fingerprint("blocking-under-lock", append([]string{b.Reason}, names...), []string{stackFunc(key), pr.Process.Package}),
+		Kind: "blocking-under-lock", Severity: Warning, Confidence: Observed, Package: pr.Process.Package,
+		Title:   fmt.Sprintf("%s is held across a %s in %s", strings.Join(names, ", "), b.Reason, shortFunc(key.Func)),
+		Message: msg, Locks: names, Evidence: evs,
+		Advice: fmt.Sprintf("Release %s before the %s in %s: read or copy the shared state under the lock, unlock, then block.",
+			strings.Join(names, ", "), b.Reason, Where(key)),
+	}
+}
+
+// unblockerTakes reports whether the goroutine that ended b was seen
+// acquiring a lock of class name: it logged a contended wait for the
+// class, or a function of its unblocking stack has an acquisition site of
+// the class.
+func (p *Pass) unblockerTakes(pr *Proc, b *gtrace.Block, name string) bool {
+	for _, c := range b.UnblockerLocks {
+		if pr.ClassName(event.Lock{Class: c}) == name {
+			return true
+		}
+	}
+	fns := map[string]bool{}
+	for _, f := range b.Unblocker {
+		fns[f.File+"\x00"+funcInFile(f.Func)] = true
+	}
+	for _, s := range p.Model.Sites.Sites {
+		if s.Class <= 0 || int(s.Class) >= len(p.Model.Sites.Classes) || !slices.Contains(acquireOps, s.Op) {
+			continue
+		}
+		if fns[s.Frame.File+"\x00"+funcInFile(s.Frame.Func)] && p.Model.Sites.Classes[s.Class].Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+var acquireOps = []string{"Lock", "RLock"}
+
+// closureSuffix matches what the compiler appends to a closure's name.
+var closureSuffix = regexp.MustCompile(`(\.(func|gowrap)\d+)+$`)
+
+// funcInFile names a function within its file, as both the site table and
+// stacks can: without its package (package main is "main" in stacks and
+// its import path in the site table) and, for a closure, as the function
+// it belongs to (the site table names closures' sites so).
+func funcInFile(fn string) string {
+	fn = closureSuffix.ReplaceAllString(fn, "")
+	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
+		fn = fn[i+1:]
+	}
+	_, name, _ := strings.Cut(fn, ".")
+	return name
+}
+
+func blockDur(ns int64) string { return time.Duration(ns).Round(time.Microsecond).String() }

@@ -1,0 +1,329 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Default thresholds of the contention and long-hold checks (see
+// Thresholds). They keep the noise of small runs out: a test suite's
+// occasional wait of a few microseconds is not worth a finding.
+const (
+	DefaultLongHold     = 100 * time.Millisecond
+	DefaultMinWait      = 50 * time.Millisecond
+	DefaultMinWaitShare = 0.05
+	DefaultMinWaits     = 10
+)
+
+// limits returns t with defaults in place of zero fields.
+func (t Thresholds) limits() Thresholds {
+	if t.LongHoldNs == 0 {
+		t.LongHoldNs = int64(DefaultLongHold)
+	}
+	if t.MinWaitNs == 0 {
+		t.MinWaitNs = int64(DefaultMinWait)
+	}
+	if t.MinWaitShare == 0 {
+		t.MinWaitShare = DefaultMinWaitShare
+	}
+	if t.MinWaits == 0 {
+		t.MinWaits = DefaultMinWaits
+	}
+	return t
+}
+
+// lockUse is what the runtime profiles say about one lock: who held it
+// while others waited (mutex profile) and who waited (block profile).
+type lockUse struct {
+	holders, waiters []siteDelay
+}
+
+// siteDelay is the delay charged to one function's stacks.
+type siteDelay struct {
+	Frame   Frame   // the Unlock or Lock call
+	Stack   []Frame // the heaviest stack through it
+	LockAt  int     // the line that took the lock, for holders; 0 if unknown
+	Count   int64
+	DelayNs int64
+}
+
+// runContention reports locks whose waits add up to enough to matter.
+func runContention(p *Pass) ([]Finding, error) {
+	t := p.Input.Thresholds.limits()
+	wall := p.wallNs()
+	sites := p.lockUsers(true)
+	var out []Finding
+	for _, c := range p.contention() {
+		if !over(c.Waits, t.MinWaits) || !over(c.WaitNs, t.MinWaitNs) ||
+			t.MinWaitShare > 0 && float64(c.WaitNs) < t.MinWaitShare*float64(wall) {
+			continue
+		}
+		out = append(out, p.contentionFinding(c, sites[c.Lock], wall))
+	}
+	return out, nil
+}
+
+// runLongHold reports locks held, or waited for, longer than LongHoldNs.
+func runLongHold(p *Pass) ([]Finding, error) {
+	t := p.Input.Thresholds.limits()
+	if t.LongHoldNs < 0 {
+		return nil, nil
+	}
+	sites := p.lockUsers(false)
+	var out []Finding
+	for _, c := range p.contention() {
+		if c.MaxHoldNs < t.LongHoldNs && c.MaxWaitNs < t.LongHoldNs {
+			continue
+		}
+		out = append(out, p.longHoldFinding(c, sites[c.Lock], t.LongHoldNs))
+	}
+	return out, nil
+}
+
+// over reports whether v reaches min; a negative min is always reached.
+func over(v, min int64) bool { return min < 0 || v >= min }
+
+// wallNs is the wall time of every target process, added up.
+func (p *Pass) wallNs() int64 {
+	var ns int64
+	for _, pr := range p.Input.Processes {
+		ns += pr.DurationMs * int64(time.Millisecond)
+	}
+	return ns
+}
+
+// lockUsers reads every process's block and mutex profiles, saying what
+// it could not read when warn is set.
+func (p *Pass) lockUsers(warn bool) map[string]*lockUse {
+	hold, wait := map[string]map[string]*siteDelay{}, map[string]map[string]*siteDelay{}
+	ix := newSiteIndex(p.Input.Sites)
+	for _, pr := range p.Input.Processes {
+		for _, kind := range []string{MutexProfile, BlockProfile} {
+			samples, err := LockProfile(p.Input.Sites, pr, kind)
+			if err != nil && warn {
+				p.Warn("%s", err)
+			}
+			by := wait
+			if kind == MutexProfile {
+				by = hold
+			}
+			for _, s := range samples {
+				addDelay(by, s, ix, kind)
+			}
+		}
+	}
+	out := map[string]*lockUse{}
+	of := func(lock string) *lockUse {
+		if out[lock] == nil {
+			out[lock] = &lockUse{}
+		}
+		return out[lock]
+	}
+	for lock, m := range hold {
+		of(lock).holders = heaviest(m)
+	}
+	for lock, m := range wait {
+		of(lock).waiters = heaviest(m)
+	}
+	return out
+}
+
+// addDelay adds a sample to its lock's entry for the sample's function.
+func addDelay(by map[string]map[string]*siteDelay, s LockSample, ix *siteIndex, kind string) {
+	if by[s.Lock] == nil {
+		by[s.Lock] = map[string]*siteDelay{}
+	}
+	f := s.Stack[0]
+	k := f.File + "\x00" + funcInPkg(f.Func)
+	d := by[s.Lock][k]
+	if d == nil {
+		d = &siteDelay{Frame: f, Stack: s.Stack}
+		if kind == MutexProfile {
+			d.LockAt = ix.lockLine(f, s.Lock)
+		}
+		by[s.Lock][k] = d
+	}
+	d.Count += s.Count
+	d.DelayNs += s.DelayNs
+}
+
+// heaviest sorts a lock's sites by delay, most first.
+func heaviest(m map[string]*siteDelay) []siteDelay {
+	var out []siteDelay
+	for _, k := range sortedKeys(m) {
+		out = append(out, *m[k])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DelayNs > out[j].DelayNs })
+	return out
+}
+
+// holdWhere names a holding site: "chat.(*Room).broadcast (room.go:41)",
+// with the line that took the lock when the site table has it.
+func (d siteDelay) where() string {
+	f := d.Frame
+	if d.LockAt > 0 {
+		f.Line = d.LockAt
+	}
+	return Where(f)
+}
+
+// fpKey is the name of lock in fingerprints.
+func (p *Pass) fpKey(lock string) string {
+	if c := p.Model.Classes[lock]; c != nil {
+		return c.FPKey
+	}
+	return lock
+}
+
+// dur formats nanoseconds for messages, to three significant digits or so.
+func dur(ns int64) string {
+	d := time.Duration(ns)
+	switch {
+	case d >= 10*time.Second:
+		d = d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		d = d.Round(10 * time.Millisecond)
+	case d >= 10*time.Millisecond:
+		d = d.Round(100 * time.Microsecond)
+	case d >= time.Millisecond:
+		d = d.Round(10 * time.Microsecond)
+	case d >= time.Microsecond:
+		d = d.Round(100 * time.Nanosecond)
+	}
+	return d.String()
+}
+
+// holdsText says what the sampled holds of c show, or "".
+func holdsText(c Contention) string {
+	if c.HoldSamples == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(" Sampled holds (%d): %s on average, longest %s", c.HoldSamples, dur(c.HoldNs/c.HoldSamples), dur(c.MaxHoldNs))
+	if c.MaxHoldSite != "" {
+		s += " (locked at " + c.MaxHoldSite + ")"
+	}
+	return s + "."
+}
+
+// holdersText names up to three holding sites with the waits they caused.
+func holdersText(ls *lockUse, lock string) string {
+	if ls == nil || len(ls.holders) == 0 {
+		return ""
+	}
+	var parts []string
+	for i, h := range ls.holders {
+		if i == 3 {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s of waits, %d handoffs)", h.where(), dur(h.DelayNs), h.Count))
+	}
+	return fmt.Sprintf(" While others waited, %s was held by %s.", lock, strings.Join(parts, "; "))
+}
+
+// siteEvidence is the holders' and waiters' heaviest stacks.
+func siteEvidence(ls *lockUse, lock string) []Evidence {
+	var out []Evidence
+	if ls == nil {
+		return out
+	}
+	for i, h := range ls.holders {
+		if i < 3 {
+			out = append(out, Evidence{Role: fmt.Sprintf("held %s while others waited %s in all (%d handoffs), released at %s",
+				lock, dur(h.DelayNs), h.Count, Where(h.Frame)), Stack: h.Stack})
+		}
+	}
+	for i, w := range ls.waiters {
+		if i < 3 {
+			out = append(out, Evidence{Role: fmt.Sprintf("waited %s in all for %s (%d waits) at %s",
+				dur(w.DelayNs), lock, w.Count, Where(w.Frame)), Stack: w.Stack})
+		}
+	}
+	return out
+}
+
+// contentionFinding describes the contention of c.
+func (p *Pass) contentionFinding(c Contention, ls *lockUse, wall int64) Finding {
+	msg := fmt.Sprintf("Goroutines waited %d times to acquire %s: %s in all", c.Waits, c.Lock, dur(c.WaitNs))
+	if wall > 0 {
+		msg += fmt.Sprintf(", %.0f%% of the target's wall time of %s (waits of several goroutines add up)",
+			100*float64(c.WaitNs)/float64(wall), dur(wall))
+	}
+	msg += fmt.Sprintf("; the longest single wait was %s.", dur(c.MaxWaitNs))
+	msg += holdsText(c) + holdersText(ls, c.Lock)
+	return Finding{
+		ID:   fingerprint("contention", []string{p.fpKey(c.Lock)}, nil),
+		Kind: "contention", Severity: Warning, Confidence: Observed,
+		Title:    fmt.Sprintf("%s is contended: %d waits, %s waited in all", c.Lock, c.Waits, dur(c.WaitNs)),
+		Message:  msg,
+		Locks:    []string{c.Lock},
+		Evidence: siteEvidence(ls, c.Lock),
+		Advice:   p.contentionAdvice(c, ls),
+	}
+}
+
+// contentionAdvice names the holding site to shorten and the remedies that
+// fit the lock.
+func (p *Pass) contentionAdvice(c Contention, ls *lockUse) string {
+	var b strings.Builder
+	if ls != nil && len(ls.holders) > 0 {
+		fmt.Fprintf(&b, "Shorten the critical section of %s at %s, which kept others waiting longest: ", c.Lock, ls.holders[0].where())
+	} else {
+		fmt.Fprintf(&b, "Shorten the critical sections of %s: ", c.Lock)
+	}
+	b.WriteString("hold the lock only to read or update the shared state, and do the slow work (I/O, calls to other services, sleeps, encoding) before Lock or after Unlock, on a copy. ")
+	if ci := p.Model.Classes[c.Lock]; ci == nil || !ci.RW {
+		fmt.Fprintf(&b, "If most acquisitions only read, make %s a sync.RWMutex and take RLock on the read paths. ", c.Lock)
+	}
+	b.WriteString("If the state it guards is keyed (by user, by symbol, by connection), shard it into several locks so that unrelated requests stop waiting for each other; for a counter, use sync/atomic.")
+	return b.String()
+}
+
+// longHoldFinding describes a lock held for at least long ns: a warning when
+// a goroutine was seen waiting that long, info when only a sampled hold
+// shows it.
+func (p *Pass) longHoldFinding(c Contention, ls *lockUse, long int64) Finding {
+	sev := Info
+	var parts []string
+	if c.MaxWaitNs >= long {
+		sev = Warning
+		parts = append(parts, fmt.Sprintf("a goroutine waited %s for it in one go, so one holder, or several in a row, kept it that long", dur(c.MaxWaitNs)))
+	}
+	if c.MaxHoldNs >= long {
+		h := fmt.Sprintf("a sampled hold lasted %s", dur(c.MaxHoldNs))
+		if c.MaxHoldSite != "" {
+			h += " (locked at " + c.MaxHoldSite + ")"
+		}
+		parts = append(parts, h)
+	}
+	msg := fmt.Sprintf("%s was held for longer than the long-hold threshold of %s: %s.", c.Lock, dur(long), strings.Join(parts, "; "))
+	if sev == Info {
+		msg += " No goroutine was seen waiting that long (hold times are sampled, one acquisition in 64), so this is a latency risk rather than observed harm."
+	}
+	msg += holdersText(ls, c.Lock)
+	where := "its critical sections"
+	if ls != nil && len(ls.holders) > 0 {
+		where = "the critical section at " + ls.holders[0].where()
+	} else if c.MaxHoldSite != "" {
+		where = "the critical section locked at " + c.MaxHoldSite
+	}
+	return Finding{
+		ID:   fingerprint("long-hold", []string{p.fpKey(c.Lock)}, nil),
+		Kind: "long-hold", Severity: sev, Confidence: Observed,
+		Title:    longHoldTitle(c),
+		Message:  msg,
+		Locks:    []string{c.Lock},
+		Evidence: siteEvidence(ls, c.Lock),
+		Advice: fmt.Sprintf("Move the slow work out of %s of %s: network and disk I/O, calls to other services, sleeps, channel operations and long computations belong before Lock or after Unlock. Copy what they need under the lock, release it, then do them; if a result must be written back, lock again briefly.",
+			where, c.Lock),
+	}
+}
+
+// longHoldTitle says what the longest hold or wait of c was.
+func longHoldTitle(c Contention) string {
+	if c.MaxHoldNs >= c.MaxWaitNs {
+		return fmt.Sprintf("%s is held for %s at a time", c.Lock, dur(c.MaxHoldNs))
+	}
+	return fmt.Sprintf("%s kept a goroutine waiting %s in one go", c.Lock, dur(c.MaxWaitNs))
+}

@@ -1,0 +1,242 @@
+package analyzer
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/google/pprof/profile"
+
+	"github.com/lockscope/lockscope/tracer/event"
+)
+
+// Profile kinds the lock runtime writes beside its event log, from the Go
+// runtime's profiles of the same names.
+const (
+	// BlockProfile charges every wait to the waiter's stack.
+	BlockProfile = "block"
+	// MutexProfile charges every wait to the stack of the Unlock that
+	// ended it: the code that held the lock while others waited.
+	MutexProfile = "mutex"
+)
+
+// LockSample is one stack of a Go runtime block or mutex profile on one of
+// the target's instrumented locks.
+type LockSample struct {
+	// Lock is the lock's class name, as in Result.Contention.
+	Lock string
+	// Stack is the user's part of the stack, innermost first: the frames
+	// of the lock runtime, package sync and the Go runtime are gone, so
+	// Stack[0] is the Lock (block) or Unlock (mutex) call.
+	Stack []Frame
+	// Count and DelayNs are the profile's contentions and delay in
+	// nanoseconds for this stack.
+	Count   int64
+	DelayNs int64
+}
+
+// ProfilePath returns where the lock runtime wrote p's profile of kind, or
+// "" when p has none.
+func ProfilePath(p *Process, kind string) string {
+	if p.ProfilePrefix == "" {
+		return ""
+	}
+	return p.ProfilePrefix + "." + kind + ".pb.gz"
+}
+
+// LockProfile reads p's runtime profile of kind (BlockProfile or
+// MutexProfile) and returns its samples on instrumented locks, named with
+// sites, heaviest first. Waits on channels and other primitives, and the
+// lock runtime's own locks, are left out. A missing file gives no samples
+// and no error: the target never started or crashed before writing it.
+func LockProfile(sites *event.SiteTable, p *Process, kind string) ([]LockSample, error) {
+	path := ProfilePath(p, kind)
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	prof, err := profile.Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s profile %s: %w", kind, path, err)
+	}
+	count, delay := valueIndex(prof, "contentions"), valueIndex(prof, "delay")
+	if count < 0 || delay < 0 {
+		return nil, fmt.Errorf("%s profile %s has no contentions and delay values", kind, path)
+	}
+	ix := newSiteIndex(sites)
+	var out []LockSample
+	for _, s := range prof.Sample {
+		user, ok := lockUser(frames(s), kind)
+		if !ok || len(user) == 0 {
+			continue
+		}
+		lock := ix.lockAt(user[0], kind)
+		if len(user) > 1 && deferWrap.MatchString(user[0].Func) {
+			user = user[1:] // a deferred Unlock: its function is the holder
+		}
+		out = append(out, LockSample{Lock: lock, Stack: user,
+			Count: s.Value[count], DelayNs: s.Value[delay]})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DelayNs > out[j].DelayNs })
+	return out, nil
+}
+
+// deferWrap matches the wrapper the compiler makes for a deferred call
+// such as "defer mu.Unlock()"; its line is the defer statement's.
+var deferWrap = regexp.MustCompile(`\.deferwrap\d+$`)
+
+// valueIndex returns the index of the sample type named typ, or -1.
+func valueIndex(p *profile.Profile, typ string) int {
+	for i, st := range p.SampleType {
+		if st.Type == typ {
+			return i
+		}
+	}
+	return -1
+}
+
+// frames expands a sample's locations, inlined calls included, innermost
+// first.
+func frames(s *profile.Sample) []Frame {
+	var out []Frame
+	for _, loc := range s.Location {
+		for _, ln := range loc.Line {
+			if ln.Function != nil {
+				out = append(out, Frame{Func: ln.Function.Name, File: ln.Function.Filename, Line: int(ln.Line)})
+			}
+		}
+	}
+	return out
+}
+
+// lockUser returns the user's frames of a stack that waited in (block) or
+// released (mutex) an instrumented lock, and whether it did: below sync and
+// the Go runtime, the lock runtime's frames must include its blocking
+// acquisition (block) or start at an Unlock (mutex). Every lock runtime and
+// sync frame (sync.Cond and Locker wrappers included) is dropped from the
+// top.
+func lockUser(fs []Frame, kind string) ([]Frame, bool) {
+	i := 0
+	for i < len(fs) && runtimeOrSync(fs[i].Func) {
+		i++
+	}
+	ok := false
+	for j := i; j < len(fs) && isLockrt(fs[j].Func); j++ {
+		fn := fs[j].Func[strings.LastIndex(fs[j].Func, "/lockrt.")+len("/lockrt."):]
+		ok = ok || kind == BlockProfile && fn == "(*recorder).lock" ||
+			kind == MutexProfile && j == i && strings.Contains(fn, "Unlock")
+	}
+	if !ok {
+		return nil, false
+	}
+	for i < len(fs) && (runtimeOrSync(fs[i].Func) || isLockrt(fs[i].Func)) {
+		i++
+	}
+	return Trim(fs[i:]), true
+}
+
+func runtimeOrSync(fn string) bool {
+	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "internal/")
+}
+
+func isLockrt(fn string) bool { return strings.Contains(fn, "/tracer/lockrt.") }
+
+// siteIndex finds the lock class of a call from the site table.
+type siteIndex struct {
+	sites *event.SiteTable
+	line  map[string]int32 // "file:line" -> class; 0 when ambiguous
+}
+
+func newSiteIndex(sites *event.SiteTable) *siteIndex {
+	if sites == nil {
+		sites = &event.SiteTable{}
+	}
+	ix := &siteIndex{sites: sites, line: map[string]int32{}}
+	for _, s := range sites.Sites {
+		k := fmt.Sprintf("%s:%d", s.Frame.File, s.Frame.Line)
+		if old, seen := ix.line[k]; seen && old != s.Class {
+			ix.line[k] = 0
+		} else {
+			ix.line[k] = s.Class
+		}
+	}
+	return ix
+}
+
+// lockAt names the lock locked (block) or unlocked (mutex) at f: the class
+// of the instrumented call on f's line; else, for a deferred Unlock (whose
+// frame shows the function's return), the one class unlocked in f's
+// function; else "Func:line", as a lock met only at a dynamic site is named.
+func (ix *siteIndex) lockAt(f Frame, kind string) string {
+	if c := ix.line[fmt.Sprintf("%s:%d", f.File, f.Line)]; ix.named(c) {
+		return ix.sites.Classes[c].Name
+	}
+	if kind == MutexProfile {
+		if c := ix.funcClass(f, "Unlock"); ix.named(c) {
+			return ix.sites.Classes[c].Name
+		}
+	}
+	return fmt.Sprintf("%s:%d", shortFunc(f.Func), f.Line)
+}
+
+func (ix *siteIndex) named(c int32) bool {
+	return c > 0 && int(c) < len(ix.sites.Classes) && ix.sites.Classes[c].Name != ""
+}
+
+// funcClass returns the one class of the calls whose operation contains op
+// in f's function, or 0 when there are none or several.
+func (ix *siteIndex) funcClass(f Frame, op string) int32 {
+	var class int32
+	for _, s := range ix.sites.Sites {
+		if s.Frame.File != f.File || !strings.Contains(s.Op, op) || !sameFunc(s.Frame.Func, f.Func) {
+			continue
+		}
+		if class != 0 && class != s.Class {
+			return 0
+		}
+		class = s.Class
+	}
+	return class
+}
+
+// lockLine returns the line of the first acquisition of the class named
+// lock in f's function, or 0: where the critical section that f ends began.
+func (ix *siteIndex) lockLine(f Frame, lock string) int {
+	line := 0
+	for _, s := range ix.sites.Sites {
+		if s.Frame.File != f.File || !strings.HasSuffix(s.Op, "Lock") || strings.Contains(s.Op, "Unlock") ||
+			!ix.named(s.Class) || ix.sites.Classes[s.Class].Name != lock || !sameFunc(s.Frame.Func, f.Func) {
+			continue
+		}
+		if line == 0 || s.Frame.Line < line {
+			line = s.Frame.Line
+		}
+	}
+	return line
+}
+
+// sameFunc compares function names without their package paths, since the
+// site table names a main package by its import path and the Go runtime
+// calls it main.
+func sameFunc(a, b string) bool { return funcInPkg(a) == funcInPkg(b) }
+
+// funcInPkg drops the package from a qualified function name:
+// "example.com/kv.(*Replica).send" becomes "(*Replica).send".
+func funcInPkg(f string) string {
+	f = shortFunc(f)
+	if i := strings.Index(f, "."); i >= 0 {
+		return f[i+1:]
+	}
+	return f
+}

@@ -1,0 +1,141 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+)
+
+// runMixed reports observed mixed deadlocks: at a process's end (its exit
+// or the snapshot at its deadline), a goroutine blocked on a channel,
+// select, WaitGroup or Cond holds a lock (the lock runtime's snapshot says
+// which), and another goroutine waits, directly or through other lock
+// waits, for that lock: the goroutine that should unblock the first is
+// stuck behind it. Goroutine IDs of the trace, the dump and the snapshot
+// are the same.
+//
+// Predicted mixed deadlocks, from blocks that ended, are blocking.go's.
+func runMixed(p *Pass) ([]Finding, error) {
+	var out []Finding
+	for _, pr := range p.Model.Procs {
+		snap := latestSnapshot(pr)
+		if snap == nil {
+			continue
+		}
+		w := newWaitFor(pr, snap)
+		gs, _ := p.endBlocked(pr)
+		stacks := p.endStacks(pr)
+		for _, g := range gs {
+			if !g.comm() || w.gs[g.ID] == nil || len(w.gs[g.ID].Held) == 0 {
+				continue
+			}
+			if chain := w.behind(g.ID); len(chain) > 0 {
+				out = append(out, p.mixedFinding(pr, w, g, chain, stacks))
+			}
+		}
+	}
+	return out, nil
+}
+
+// behind returns the goroutines that wait, through lock waits, for a lock
+// held by id: each as the path from it to id (it first, id excluded), the
+// shortest first.
+func (w *waitFor) behind(id int64) [][]int64 {
+	next := map[int64]int64{id: id} // waiter -> whom it waits for on the path
+	queue := []int64{id}
+	var out [][]int64
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, x := range w.ids {
+			if _, seen := next[x]; seen || !containsID(w.on[x], cur) {
+				continue
+			}
+			next[x] = cur
+			queue = append(queue, x)
+			var path []int64
+			for y := x; y != id; y = next[y] {
+				path = append(path, y)
+			}
+			out = append(out, path)
+		}
+	}
+	return out
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// endStacks returns every goroutine's stack at pr's end: the trace's
+// blocking stacks where it has them, else the latest snapshot's dump.
+func (p *Pass) endStacks(pr *Proc) map[int64][]Frame {
+	out := map[int64][]Frame{}
+	if snap := latestSnapshot(pr); snap != nil {
+		for _, s := range ParseDump(snap.Dump) {
+			out[s.ID] = s.Frames
+		}
+	}
+	if sum := p.traceOf(pr); sum != nil {
+		for _, g := range sum.Goroutines {
+			if len(g.Stack) > 0 {
+				out[g.ID] = framesOf(g.Stack)
+			}
+		}
+	}
+	return out
+}
+
+func (p *Pass) mixedFinding(pr *Proc, w *waitFor, g blockedG, chains [][]int64, stacks map[int64][]Frame) Finding {
+	held := w.gs[g.ID].Held
+	key := p.keyFrame(Trim(g.Stack))
+	first := fmt.Sprintf("goroutine %d holds %s and is blocked on %s in %s %s", g.ID,
+		strings.Join(heldNames(pr, held), ", "), g.Reason, Where(key), g.Wait)
+	steps := []string{strings.TrimSpace(first)}
+	evs := []Evidence{{Role: steps[0], Goroutine: g.ID, Stack: Trim(g.Stack), Held: heldNames(pr, held)}}
+	locks := map[string]bool{}
+	funcs := []string{stackFunc(key)}
+	for _, path := range chains {
+		for _, id := range path {
+			x := w.gs[id]
+			holders := w.on[id]
+			want := pr.InstName(*x.Waiting)
+			locks[pr.ClassName(*x.Waiting)] = true
+			st := Trim(stacks[id])
+			line := fmt.Sprintf("goroutine %d waits for %s, held by %s, in %s", id, want, goroutineList(holders), Where(p.keyFrame(st)))
+			if len(evs) < maxListed {
+				steps = append(steps, line)
+				evs = append(evs, Evidence{Role: line, Goroutine: id, Stack: orEmpty(st), Held: heldNames(pr, x.Held)})
+			}
+			funcs = append(funcs, stackFunc(p.keyFrame(st)))
+		}
+	}
+	names := sortedKeys(locks)
+	return Finding{
+		ID:   fingerprint("mixed-deadlock", append([]string{g.Reason}, names...), append(sortedUnique(funcs), pr.Process.Package)),
+		Kind: "mixed-deadlock", Severity: Error, Confidence: Observed, Package: pr.Process.Package,
+		Title: fmt.Sprintf("Mixed deadlock: %s blocks on %s while holding %s, which the goroutine that would unblock it waits for",
+			shortFunc(key.Func), g.Reason, strings.Join(names, ", ")),
+		Message: fmt.Sprintf("In %s a goroutine blocked on a %s while holding a lock, and the goroutines that could let it proceed are stuck waiting for that lock: %s. None of them can proceed.",
+			pr.Label(), g.Reason, strings.Join(steps, "; ")),
+		Locks:    names,
+		Evidence: evs,
+		Advice:   mixedAdvice(key, names),
+	}
+}
+
+func mixedAdvice(at Frame, locks []string) string {
+	return fmt.Sprintf("Do not hold %s across the blocking operation in %s: copy what it needs under the lock, unlock, then send, receive or wait. If the lock must stay held, make the operation unable to block (a select with default or a timeout, a channel with room for every message).",
+		strings.Join(locks, " and "), Where(at))
+}
+
+func orEmpty(fs []Frame) []Frame {
+	if fs == nil {
+		return []Frame{}
+	}
+	return fs
+}

@@ -1,0 +1,173 @@
+package cmd
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lockscope/lockscope/analyzer"
+)
+
+const chanModule = `module example.com/pipe
+
+go 1.22
+`
+
+// chanCode has a channel-only leak (no lock anywhere on its path) and a
+// mixed deadlock: Flush sends on a full channel holding Buffer.mu, and
+// the only reader, Drain, first wants Buffer.mu.
+const chanCode = `package pipe
+
+import (
+	"sync"
+	"time"
+)
+
+// Fetch asks a worker and gives up after d; the worker leaks.
+func Fetch(d time.Duration) (int, bool) {
+	out := make(chan int)
+	go fetchWorker(out)
+	select {
+	case v := <-out:
+		return v, true
+	case <-time.After(d):
+		return 0, false
+	}
+}
+
+func fetchWorker(out chan<- int) {
+	time.Sleep(20 * time.Millisecond)
+	out <- 42
+}
+
+type Buffer struct {
+	mu      sync.Mutex
+	pending []int
+	out     chan int
+}
+
+func (b *Buffer) Flush() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, v := range b.pending {
+		b.out <- v
+	}
+	b.pending = nil
+}
+
+func (b *Buffer) Drain() int {
+	b.mu.Lock()
+	n := len(b.pending)
+	b.mu.Unlock()
+	for i := 0; i < n; i++ {
+		<-b.out
+	}
+	return n
+}
+`
+
+const chanTest = `package pipe
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFetchTimeout(t *testing.T) {
+	if _, ok := Fetch(time.Millisecond); ok {
+		t.Log("fast worker")
+	}
+	time.Sleep(50 * time.Millisecond)
+}
+
+func TestFlushWhileDraining(t *testing.T) {
+	b := &Buffer{pending: []int{1, 2, 3}, out: make(chan int, 1)}
+	go b.Flush()
+	time.Sleep(20 * time.Millisecond) // Flush now waits on its second send, holding b.mu
+	b.Drain()
+}
+`
+
+// findingIn reports whether res has a finding of kind whose evidence names
+// function fn.
+func findingIn(res *analyzer.Result, kind, fn string) bool {
+	for _, f := range res.Findings {
+		if f.Kind != kind {
+			continue
+		}
+		for _, e := range f.Evidence {
+			for _, fr := range e.Stack {
+				if strings.HasSuffix(fr.Func, fn) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestTestCommandFindsChannelBugs: lockscope test on a fresh module finds
+// a channel-only leak and a mixed lock/channel deadlock from the execution
+// trace, by function name; the deadlocked test is stopped at the deadline.
+func TestTestCommandFindsChannelBugs(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, map[string]string{"go.mod": chanModule, "pipe.go": chanCode, "pipe_test.go": chanTest})
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := lockscope(t, dir, "test", "./...", "--timeout", "4s", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	if code != ExitFindings {
+		t.Errorf("exit %d, want %d\nstderr:\n%s", code, ExitFindings, stderr)
+	}
+	for _, want := range []struct{ kind, fn string }{
+		{"blocked-forever", "fetchWorker"},
+		{"mixed-deadlock", "(*Buffer).Flush"},
+		{"blocked-forever", "(*Buffer).Drain"},
+	} {
+		if !findingIn(res, want.kind, want.fn) {
+			t.Errorf("no %s naming %s; findings:\n%s", want.kind, want.fn, summarize(res))
+		}
+	}
+}
+
+const spinCode = `package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func leak(n int) {
+	for i := 0; i < n; i++ {
+		ch := make(chan int)
+		go func() { ch <- i }()
+	}
+}
+
+func main() {
+	leak(3)
+	fmt.Println("serving")
+	for {
+		time.Sleep(10 * time.Millisecond) // a server that never exits
+	}
+}
+`
+
+// TestKilledTargetKeepsTrace: a program stopped at its deadline still
+// yields blocked-forever findings from the trace of its last seconds.
+func TestKilledTargetKeepsTrace(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, map[string]string{"go.mod": "module example.com/spin\n\ngo 1.22\n", "main.go": spinCode})
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := lockscope(t, dir, "run", ".", "--timeout", "2s", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	if code != ExitFindings {
+		t.Errorf("exit %d, want %d\nstderr:\n%s", code, ExitFindings, stderr)
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Kind == "blocked-forever" && strings.Contains(f.Message, "execution trace") && findingIn(res, f.Kind, "leak.func1")
+	}
+	if !found {
+		t.Errorf("no blocked-forever from the execution trace naming leak.func1; findings:\n%s", summarize(res))
+	}
+}
