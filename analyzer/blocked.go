@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/lockscope/lockscope/tracer/event"
 	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
@@ -50,9 +51,13 @@ func runForever(p *Pass) ([]Finding, error) {
 			p.Warn("%s: %s", pr.Label(), w)
 		}
 		gs, from := p.endBlocked(pr)
+		explained := selfDeadlocked(pr)
 		groups := map[string][]blockedG{}
 		var keys []string
 		for _, g := range gs {
+			if explained[g.ID] {
+				continue // the double-lock finding says why
+			}
 			k := g.Reason + "\x00" + stackKey(Trim(g.Stack))
 			if groups[k] == nil {
 				keys = append(keys, k)
@@ -64,6 +69,17 @@ func runForever(p *Pass) ([]Finding, error) {
 		}
 	}
 	return out, nil
+}
+
+// selfDeadlocked names the goroutines a double-lock event explains.
+func selfDeadlocked(pr *Proc) map[int64]bool {
+	ids := map[int64]bool{}
+	for _, ev := range pr.Misuse {
+		if ev.Kind == event.KindDoubleLock {
+			ids[ev.Goroutine] = true
+		}
+	}
+	return ids
 }
 
 // stackKey identifies a trimmed stack by its functions and lines.

@@ -85,7 +85,7 @@ func (rw *rewrite) findCalls(p *packages.Package, f *ast.File, path string) []*c
 				calls = append(calls, &call{
 					path: path, off: tf.Offset(ce.Pos()), op: sel.Sel.Name,
 					selEnd: tf.Offset(sel.Sel.End()), rparen: tf.Offset(ce.Rparen),
-					cls: cls, frame: nm.frame(sel.Sel.Pos(), p.PkgPath+"."+rtFn),
+					cls: cls, frame: nm.frame(sel.Sel.Pos(), runtimePkg(p)+"."+rtFn),
 				})
 			}
 			return true
@@ -121,6 +121,15 @@ func declFunc(d ast.Decl) string {
 			return fd.Name.Name
 		}
 	}
+}
+
+// runtimePkg is how the Go runtime qualifies p's functions in stack traces:
+// by import path, except "main" for a program's main package.
+func runtimePkg(p *packages.Package) string {
+	if p.Name == "main" {
+		return "main"
+	}
+	return p.PkgPath
 }
 
 // runtimeFunc names the function a declaration's code runs in the way the
