@@ -109,6 +109,7 @@ type cardView struct {
 	WaitFor     []waitRow
 	SideBySide  bool
 	Sites       []*siteView
+	SitesTitle  string // the heading over Sites, in the finding's terms
 	Evidence    []evidenceView
 	MoreEvid    int
 	Advice      string

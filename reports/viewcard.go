@@ -51,6 +51,7 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 		c.Evidence = append(c.Evidence, newEvidence(res.Target.Dir, e))
 	}
 	c.Sites = cardSites(res.Target.Dir, f, src)
+	c.SitesTitle = sitesTitle(f.Kind)
 	if f.Kind == "target-failure" || f.Kind == "hang" {
 		c.Output = failedOutput(res, f.Package, src)
 	}
@@ -277,4 +278,17 @@ func failedOutput(res *analyzer.Result, pkg string, src *sourceReader) *outputVi
 		}
 	}
 	return nil
+}
+
+// sitesTitle heads a card's source snippets in the terms of its kind.
+func sitesTitle(kind string) string {
+	switch kind {
+	case "data-race":
+		return "Where the accesses are"
+	case "blocked-forever", "blocking-under-lock", "mixed-deadlock", "hang":
+		return "Where the goroutines are"
+	case "target-failure":
+		return "Where it failed"
+	}
+	return "Where the locks are taken"
 }
