@@ -206,3 +206,15 @@ func TestHTMLSize(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLMarksInactiveFindings(t *testing.T) {
+	res := sample()
+	res.Findings[0].Suppression = &analyzer.Suppression{Source: "comment", File: "bank.go", Line: 3, Reason: "startup only <b>"}
+	res.Findings[1].Baselined = true
+	out := renderHTML(t, res)
+	for _, want := range []string{"suppressed: startup only &lt;b&gt;", ">baselined<", "No findings (2 baselined or suppressed)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

@@ -104,6 +104,7 @@ type cardView struct {
 	Count       int
 	Level       string
 	Concurrency string // "seen concurrently", "seen at different times" or ""
+	Inactive    string // "baselined", "suppressed: <reason>" or "" for a finding that counts
 	Cycle       *svgView
 	Steps       *stepsView
 	WaitFor     []waitRow
@@ -252,8 +253,13 @@ func newSummary(res *analyzer.Result, findings []*analyzer.Finding) summaryView 
 	sev := map[string]int{}
 	kinds := map[string]int{}
 	var kindOrder []string
+	inactive := 0
 	for _, f := range findings {
-		sev[f.Severity]++
+		if f.Active() {
+			sev[f.Severity]++
+		} else {
+			inactive++
+		}
 		if kinds[f.Kind] == 0 {
 			kindOrder = append(kindOrder, f.Kind)
 		}
@@ -268,10 +274,13 @@ func newSummary(res *analyzer.Result, findings []*analyzer.Finding) summaryView 
 	switch {
 	case sev[analyzer.Error] > 0:
 		s.Verdict, s.VerdictClass = fmt.Sprintf("%s found", plural(sev[analyzer.Error], "error")), "bad"
-	case len(findings) > 0:
-		s.Verdict, s.VerdictClass = "No errors; "+plural(len(findings), "finding")+" to look at", "warn"
+	case len(findings) > inactive:
+		s.Verdict, s.VerdictClass = "No errors; "+plural(len(findings)-inactive, "finding")+" to look at", "warn"
 	default:
 		s.Verdict, s.VerdictClass = "No findings", "ok"
+	}
+	if inactive > 0 {
+		s.Verdict += fmt.Sprintf(" (%d baselined or suppressed)", inactive)
 	}
 	return s
 }

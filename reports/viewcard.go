@@ -52,6 +52,7 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 	}
 	c.Sites = cardSites(res.Target.Dir, f, src)
 	c.SitesTitle = sitesTitle(f.Kind)
+	c.Inactive = inactive(f)
 	if f.Kind == "target-failure" || f.Kind == "hang" {
 		c.Output = failedOutput(res, f.Package, src)
 	}
@@ -291,4 +292,15 @@ func sitesTitle(kind string) string {
 		return "Where it failed"
 	}
 	return "Where the locks are taken"
+}
+
+// inactive says why a finding does not count for --fail-on, or "".
+func inactive(f *analyzer.Finding) string {
+	switch {
+	case f.Suppression != nil:
+		return clip("suppressed: "+f.Suppression.Reason, maxTitle)
+	case f.Baselined:
+		return "baselined"
+	}
+	return ""
 }
