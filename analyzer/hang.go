@@ -46,9 +46,13 @@ func (p *Pass) hangFinding(pr *Proc) Finding {
 	h.dump = stackByID(h.stack)
 	switch {
 	case h.w != nil && h.w.cycle() != nil:
-		return h.cycleFinding(h.w.cycle())
+		f := h.cycleFinding(h.w.cycle())
+		f.Timeline = p.newTimeline(pr, h.w, h.w.cycle(), h.w.cycle())
+		return f
 	case h.w != nil:
-		return h.waitersFinding()
+		f := h.waitersFinding()
+		f.Timeline = h.waitersTimeline(f.Evidence)
+		return f
 	}
 	return h.blindFinding()
 }

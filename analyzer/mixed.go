@@ -29,7 +29,13 @@ func runMixed(p *Pass) ([]Finding, error) {
 				continue
 			}
 			if chain := w.behind(g.ID); len(chain) > 0 {
-				out = append(out, p.mixedFinding(pr, w, g, chain, stacks))
+				f := p.mixedFinding(pr, w, g, chain, stacks)
+				ids := []int64{g.ID}
+				for _, path := range chain {
+					ids = append(ids, path...)
+				}
+				f.Timeline = p.newTimeline(pr, w, ids, ids)
+				out = append(out, f)
 			}
 		}
 	}

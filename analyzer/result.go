@@ -95,6 +95,59 @@ type Finding struct {
 	// comment or an excluded path); nil when it is not. A suppressed finding
 	// does not count for --fail-on.
 	Suppression *Suppression `json:"suppression,omitempty"`
+	// Timeline is who held and who waited for what up to the moment a hang
+	// or an observed mixed deadlock was caught; nil for other kinds and
+	// when no lock snapshot was taken.
+	Timeline *Timeline `json:"timeline,omitempty"`
+}
+
+// Timeline is what the goroutines of a hang or an observed mixed deadlock
+// held and waited for, up to the lock snapshot. Times are nanoseconds
+// since the target process started.
+type Timeline struct {
+	// SnapshotNs is when the snapshot was taken: the end of every span
+	// still open ("now").
+	SnapshotNs int64 `json:"snapshot_ns"`
+	// DeadlockNs is when the last wait of the deadlock began, from which
+	// moment none of its goroutines could proceed; 0 when unknown or when
+	// the hang has no deadlock.
+	DeadlockNs int64         `json:"deadlock_ns,omitempty"`
+	Rows       []TimelineRow `json:"rows"`
+	// MoreRows counts the goroutines left out.
+	MoreRows int `json:"more_rows,omitempty"`
+}
+
+// TimelineRow is one goroutine of a Timeline.
+type TimelineRow struct {
+	Goroutine int64 `json:"goroutine"`
+	// Label is the function locating the goroutine's stack:
+	// "bank.Transfer".
+	Label string         `json:"label,omitempty"`
+	Spans []TimelineSpan `json:"spans"`
+	// MoreSpans counts the spans left out.
+	MoreSpans int `json:"more_spans,omitempty"`
+}
+
+// TimelineSpan is one hold of a lock or one wait of a goroutine.
+type TimelineSpan struct {
+	Kind string `json:"kind"` // "hold" or "wait"
+	// Lock names the lock instance held or waited for, "Account.mu#2";
+	// Class its class and Mode "w" or "r". Empty for a channel,
+	// WaitGroup or Cond wait.
+	Lock  string `json:"lock,omitempty"`
+	Class string `json:"class,omitempty"`
+	Mode  string `json:"mode,omitempty"`
+	// Reason is what a wait waits on: "lock", "chan receive",
+	// "WaitGroup.Wait", ...
+	Reason string `json:"reason,omitempty"`
+	// StartNs is when the hold or wait began; StartUnknown says the lock
+	// runtime did not record it (StartNs is then 0: some time before).
+	StartNs      int64 `json:"start_ns"`
+	StartUnknown bool  `json:"start_unknown,omitempty"`
+	// EndNs is when it ended: the snapshot's time for a span still open.
+	EndNs int64 `json:"end_ns"`
+	// Site is where the lock was acquired or the wait is: "bank.go:31".
+	Site string `json:"site,omitempty"`
 }
 
 // Evidence is one stack that supports a finding.

@@ -258,3 +258,95 @@ func TestBrowserEscaping(t *testing.T) {
 	b.screenshot(t, "escaping.png")
 	b.check(t, file)
 }
+
+// hangModule is a test that really deadlocks: each goroutine takes its
+// first Account.mu, hands over through a channel, then waits for the
+// other's.
+var hangModule = map[string]string{
+	"go.mod": "module example.com/bank\n\ngo 1.22\n",
+	"bank.go": `package bank
+
+import "sync"
+
+type Account struct {
+	ID      int
+	mu      sync.Mutex
+	balance int
+}
+
+func Transfer(from, to *Account, amount int) {
+	from.mu.Lock()
+	defer from.mu.Unlock()
+	to.mu.Lock()
+	defer to.mu.Unlock()
+	from.balance -= amount
+	to.balance += amount
+}
+`,
+	"hang_test.go": `package bank
+
+import "testing"
+
+func TestDeadlock(t *testing.T) {
+	a, b := &Account{ID: 1}, &Account{ID: 2}
+	ready := make(chan bool)
+	go func() {
+		a.mu.Lock()
+		ready <- true
+		<-ready
+		Transfer(b, a, 1)
+	}()
+	<-ready
+	b.mu.Lock()
+	ready <- true
+	a.mu.Lock()
+}
+`,
+}
+
+// TestBrowserHangTimeline runs a test that deadlocks until lockscope stops
+// it: the hang's card draws the goroutines' timeline, naming both locks,
+// with the deadlock marked, and it shows with scripts or without.
+func TestBrowserHangTimeline(t *testing.T) {
+	chromium(t)
+	if testing.Short() {
+		t.Skip("runs a hanging target and a browser")
+	}
+	dir := t.TempDir()
+	for name, data := range hangModule {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := lockscope(t, dir, "test", "--timeout", "5s", "./...")
+	b := open(t, file)
+
+	const fig = `document.querySelector("article[data-kind=hang] figure.timeline")`
+	if !eval[bool](t, b, fig+` !== null && `+fig+`.querySelector("svg").checkVisibility()`) {
+		t.Fatal("the hang card has no visible timeline")
+	}
+	labels := eval[[]string](t, b, `Array.from(`+fig+`.querySelectorAll("svg text.label")).map(n => n.textContent.replace(n.querySelector("title")?.textContent ?? "", ""))`)
+	slices.Sort(labels)
+	want := []string{"holds Account.mu#1", "holds Account.mu#2", "waits for Account.mu#1", "waits for Account.mu#2"}
+	if !slices.Equal(labels, want) {
+		t.Errorf("timeline bars %q, want %q", labels, want)
+	}
+	if n := eval[int](t, b, fig+`.querySelectorAll("svg .span.hold").length`); n != 2 {
+		t.Errorf("%d hold bars, want 2", n)
+	}
+	if s := eval[string](t, b, fig+`.querySelector("svg .deadlock text")?.textContent ?? ""`); !strings.HasPrefix(s, "deadlock (-") {
+		t.Errorf("deadlock marker %q", s)
+	}
+	if s := eval[string](t, b, `Array.from(`+fig+`.querySelectorAll("svg text.tick")).map(n => n.textContent).join(" ")`); !strings.HasSuffix(s, "now") {
+		t.Errorf("time axis %q does not end at now", s)
+	}
+	// The bars have a size on screen: laid out, not just present.
+	if w := eval[float64](t, b, fig+`.querySelector("svg .span.wait path").getBoundingClientRect().width`); w < 10 {
+		t.Errorf("a wait bar is %.1fpx wide", w)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.ScrollIntoView(chromedp.CSS("article[data-kind=hang] figure.timeline"))); err != nil {
+		t.Fatal(err)
+	}
+	b.screenshot(t, "hang-timeline.png")
+	b.check(t, file)
+}

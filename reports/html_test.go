@@ -22,22 +22,100 @@ func renderHTML(t *testing.T, res *analyzer.Result) string {
 }
 
 func TestHTMLGolden(t *testing.T) {
-	out := renderHTML(t, sample())
-	golden := filepath.Join("testdata", "sample.html")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
+	for name, res := range map[string]func() *analyzer.Result{"sample": sample, "hang": sampleHang} {
+		t.Run(name, func(t *testing.T) {
+			out := renderHTML(t, res())
+			golden := filepath.Join("testdata", name+".html")
+			if *update {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if out != string(want) {
+				t.Errorf("html output differs from %s (run with -update after checking)", golden)
+			}
+			if again := renderHTML(t, res()); again != out {
+				t.Errorf("two renderings of one result differ")
+			}
+		})
+	}
+}
+
+// sampleHang is a deadlocked test stopped at its deadline: a hang with its
+// timeline, and the mixed deadlock of a goroutine stuck on a send.
+func sampleHang() *analyzer.Result {
+	stack := func(fn string, line int) []analyzer.Frame {
+		return []analyzer.Frame{{Func: "example.com/bank." + fn, File: "/mod/bank/bank.go", Line: line}}
+	}
+	mixed := &analyzer.Timeline{SnapshotNs: 5e9, DeadlockNs: 4.2e9, Rows: []analyzer.TimelineRow{
+		{Goroutine: 9, Label: "bank.notify", Spans: []analyzer.TimelineSpan{
+			{Kind: "hold", Lock: "Ledger.mu#1", Class: "Ledger.mu", Mode: "w", StartNs: 3.9e9, EndNs: 5e9, Site: "bank.go:68"},
+			{Kind: "wait", Reason: "chan send", StartNs: 4e9, EndNs: 5e9, Site: "bank.go:70"},
+		}},
+		{Goroutine: 11, Label: "bank.drain", Spans: []analyzer.TimelineSpan{
+			{Kind: "wait", Lock: "Ledger.mu#1", Class: "Ledger.mu", Mode: "r", Reason: "lock", StartNs: 4.2e9, EndNs: 5e9, Site: "bank.go:80"},
+		}},
+	}}
+	return &analyzer.Result{
+		Version: 1, Tool: analyzer.Tool{Name: "lockscope", Version: "v0.1.0"},
+		Target: analyzer.Target{Kind: "test", Name: "./...", Runs: 1, Dir: "/mod"},
+		Runs:   []analyzer.RunSummary{{Run: 1, Package: "example.com/bank", TimedOut: true, ExitCode: 137, DurationMs: 5000}},
+		Findings: []analyzer.Finding{
+			{ID: "h1", Kind: "hang", Severity: analyzer.Error, Confidence: analyzer.Observed, Package: "example.com/bank",
+				Title:    "Deadlock: 2 goroutines wait for each other on Account.mu",
+				Message:  "run 1 of example.com/bank stopped making progress and was stopped at its deadline.",
+				Locks:    []string{"Account.mu"},
+				Timeline: sampleTimeline(),
+				Evidence: []analyzer.Evidence{
+					{Role: "goroutine 7 holds Account.mu#1 and waits for 2s for Account.mu#2, held by goroutine 8", Goroutine: 7, Held: []string{"Account.mu#1"}, Stack: stack("Transfer", 33)},
+					{Role: "goroutine 8 holds Account.mu#2 and waits for 1.5s for Account.mu#1, held by goroutine 7", Goroutine: 8, Held: []string{"Account.mu#2"}, Stack: stack("Audit", 52)},
+				},
+				Advice: "Take the Account.mu locks in one order."},
+			{ID: "m1", Kind: "mixed-deadlock", Severity: analyzer.Error, Confidence: analyzer.Observed, Package: "example.com/bank",
+				Title:    "Mixed deadlock: bank.notify blocks on chan send while holding Ledger.mu, which the goroutine that would unblock it waits for",
+				Message:  "goroutine 9 holds Ledger.mu#1 and is blocked on chan send; goroutine 11 waits for Ledger.mu#1, held by goroutine 9.",
+				Locks:    []string{"Ledger.mu"},
+				Timeline: mixed,
+				Evidence: []analyzer.Evidence{
+					{Role: "goroutine 9 holds Ledger.mu#1 and is blocked on chan send", Goroutine: 9, Held: []string{"Ledger.mu#1"}, Stack: stack("notify", 70)},
+					{Role: "goroutine 11 waits for Ledger.mu#1, held by goroutine 9", Goroutine: 11, Stack: stack("drain", 80)},
+				},
+				Advice: "Do not hold Ledger.mu across the send."},
+		},
+	}
+}
+
+// TestHTMLTimeline: hang and mixed-deadlock cards draw their timeline
+// after the who-holds-what table, lane by lane, with the deadlock marked.
+func TestHTMLTimeline(t *testing.T) {
+	out := renderHTML(t, sampleHang())
+	if n := strings.Count(out, `<figure class="timeline">`); n != 2 {
+		t.Errorf("%d timelines, want one per card", n)
+	}
+	// In the hang's card: the table, the timeline, then the rest.
+	table := strings.Index(out, `<table class="waitfor">`)
+	if table < 0 {
+		t.Fatal("no holds/waits table")
+	}
+	fig, sites := strings.Index(out[table:], `<figure class="timeline">`), strings.Index(out[table:], `<h4>Where`)
+	if fig < 0 || sites >= 0 && sites < fig {
+		t.Errorf("the timeline does not follow the holds/waits table")
+	}
+	for _, want := range []string{
+		`>goroutine 7</text>`, `>bank.Transfer</text>`,
+		`</title>holds Account.mu#1</text>`, `</title>waits for Account.mu#2</text>`,
+		`</title>blocked on chan send</text>`, `</title>waits to read-lock Ledger.mu#1</text>`,
+		`>deadlock (-1.5s)</text>`, `>now</text>`, `>-4s</text>`,
+		`class="span hold unknown"`, `fill: url(#tl-hatch)`, `<pattern id="tl-hatch"`,
+		"A jagged left end",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
 		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if out != string(want) {
-		t.Errorf("html output differs from %s (run with -update after checking)", golden)
-	}
-	if again := renderHTML(t, sample()); again != out {
-		t.Errorf("two renderings of one result differ")
 	}
 }
 
@@ -141,7 +219,12 @@ func TestHTMLEscaping(t *testing.T) {
 				}},
 			{ID: "f", Kind: "target-failure", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: evil, Message: evil, Package: evil},
 			{ID: "h", Kind: "hang", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: evil, Package: evil,
-				Evidence: []analyzer.Evidence{{Role: evil, Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: evil, Line: 1}}}}},
+				Evidence: []analyzer.Evidence{{Role: evil, Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: evil, Line: 1}}}},
+				Timeline: &analyzer.Timeline{SnapshotNs: 2e9, DeadlockNs: 1e9, Rows: []analyzer.TimelineRow{{Goroutine: 3, Label: evil, Spans: []analyzer.TimelineSpan{
+					{Kind: evil, Lock: evil, Class: evil, Mode: evil, Reason: evil, StartNs: 1e9, EndNs: 2e9, Site: evil},
+					{Kind: "hold", Lock: evil, StartUnknown: true, EndNs: 2e9, Site: evil},
+					{Kind: "wait", Reason: evil, StartNs: 1e9, EndNs: 2e9},
+				}}}}},
 			{ID: "k", Kind: evil, Severity: evil, Confidence: evil, Title: evil},
 		},
 		Graph:      analyzer.Graph{Nodes: []analyzer.Node{{Name: evil}}, Edges: []analyzer.Edge{{From: evil, To: evil, Modes: []string{evil}, InCycle: true}}},

@@ -108,6 +108,7 @@ type cardView struct {
 	Cycle       *svgView
 	Steps       *stepsView
 	WaitFor     []waitRow
+	Timeline    *timelineView
 	SideBySide  bool
 	Sites       []*siteView
 	SitesTitle  string // the heading over Sites, in the finding's terms

@@ -43,6 +43,7 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 	if f.Kind == "hang" {
 		c.WaitFor = waitRows(res.Target.Dir, f)
 	}
+	c.Timeline = newTimelineView(f.Timeline)
 	for j, e := range f.Evidence {
 		if j == maxEvidence {
 			c.MoreEvid = len(f.Evidence) - j
