@@ -135,29 +135,29 @@ func unlockFinding(p *Pass, pr *Proc, ev *event.Event) Finding {
 	}
 }
 
-// handoffs are the locks of one process released by another goroutine than
-// their holder, from KindHandoff events: by instance, and by class and
-// acquisition site (the runtime writes one event per class and site).
+// handoffs are the read locks of one process that a goroutine took and
+// another released, from KindHandoff events (the runtime writes one per
+// class, acquisition site, instance and holder): by instance and holder.
 type handoffs struct {
-	insts map[int64]bool
-	sites map[[2]int32]bool
+	insts map[[2]int64]bool
 }
 
 func handoffsOf(pr *Proc) handoffs {
-	h := handoffs{insts: map[int64]bool{}, sites: map[[2]int32]bool{}}
+	h := handoffs{insts: map[[2]int64]bool{}}
 	for i := range pr.Process.Events {
 		ev := &pr.Process.Events[i]
 		if ev.Kind != event.KindHandoff || (ev.Acq != nil && modeOf(*ev.Acq) != event.Read) {
 			continue
 		}
-		h.insts[ev.Inst] = true
-		h.sites[[2]int32{ev.Class, ev.Site}] = true
+		h.insts[[2]int64{ev.Inst, ev.Goroutine}] = true
 	}
 	return h
 }
 
 // firstHandedOff reports whether the earlier read lock of recursive-rlock
-// event ev was one that another goroutine released.
+// event ev — the same instance, held by the same goroutine — was one that
+// another goroutine released. A handoff of another instance at the same
+// site proves nothing about this one.
 func (h handoffs) firstHandedOff(ev *event.Event) bool {
 	if h.insts == nil {
 		return false
@@ -166,7 +166,7 @@ func (h handoffs) firstHandedOff(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	return (first.Inst != 0 && h.insts[first.Inst]) || h.sites[[2]int32{first.Class, first.Site}]
+	return first.Inst != 0 && h.insts[[2]int64{first.Inst, ev.Goroutine}]
 }
 
 // waitsForOwn reports whether g, in a snapshot, waits for l, which it

@@ -26,7 +26,10 @@ func TestRecursiveRLockHandedOff(t *testing.T) {
 			other := first
 			other.Inst = 2
 			return &event.Event{Kind: event.KindHandoff, Goroutine: 5, Releaser: 9, Inst: 2, Class: first.Class, Site: first.Site, Acq: &other}
-		}, 0},
+		}, 1}, // another instance's handoff proves nothing about this one
+		{"same instance, another holder", func(f *fixture, first event.Lock) *event.Event {
+			return &event.Event{Kind: event.KindHandoff, Goroutine: 7, Releaser: 9, Inst: first.Inst, Class: first.Class, Site: first.Site, Acq: &first}
+		}, 1},
 		{"other site, other instance", func(f *fixture, first event.Lock) *event.Event {
 			return &event.Event{Kind: event.KindHandoff, Goroutine: 5, Releaser: 9, Inst: 3, Class: first.Class, Site: 99}
 		}, 1},

@@ -117,7 +117,8 @@
 // RUnlock first looks in its own record, then in every record, and a read
 // lock past some record's held depth is taken from the releaser's drop
 // count, else from any record's, so that counts return to zero. The first
-// handoff per class and acquisition site writes KindHandoff. A recursive
+// handoff per class, acquisition site, instance and holder writes
+// KindHandoff. A recursive
 // read lock writes KindRecursiveRLock once per pair of sites and proceeds;
 // the analyzer drops it when the first read lock was handed off (it may
 // have been released before the second was taken, and was never this

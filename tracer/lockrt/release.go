@@ -11,8 +11,8 @@ import "github.com/lockscope/lockscope/tracer/event"
 // An RUnlock opens a section before the reader count's atomic decrement and
 // pops in it; it looks in every record only when the read lock was taken
 // elsewhere, still before the real RUnlock. A release by another goroutine
-// than the holder is a handoff: the first one per class and acquisition
-// site writes KindHandoff.
+// than the holder is a handoff: the first one per class, acquisition site,
+// instance and holder writes KindHandoff.
 
 // releaseWrite records an Unlock of st, before the real Unlock. If it
 // returns a record, the caller is its owner, in a section opened on it, and
@@ -113,9 +113,11 @@ func takeDrop(s *slot) bool {
 }
 
 // handoff notes that goroutine holder's lock st, acquired at site, was
-// released by the calling goroutine: KindHandoff, once per class and site.
+// released by the calling goroutine: KindHandoff, once per class, site,
+// instance and holder, so that the analyzer can tell which read hold of
+// which goroutine was handed off.
 func (r *recorder) handoff(st *state, site int32, read bool, holder int64) {
-	k := mix(mix(0x68616e646f6666, uint64(uint32(st.class))), uint64(uint32(site)))
+	k := mix(mix(mix(mix(0x68616e646f6666, uint64(uint32(st.class))), uint64(uint32(site))), uint64(st.id.Load())), uint64(holder))
 	c, isNew, full := r.once.add(k)
 	if c < 0 && full {
 		r.overflowed("recursive-rlock")
