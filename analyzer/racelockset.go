@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
+	"regexp"
 	"sort"
 
 	"github.com/lockscope/lockscope/tracer/event"
@@ -59,7 +60,7 @@ func (s *sources) held(st []Frame, sites lockSites, table *event.SiteTable) []he
 		if f == nil {
 			continue
 		}
-		for _, h := range f.heldAt(fr.Line, sites[fr.File], table) {
+		for _, h := range f.heldAt(fr.Line, isClosure(fr.Func), sites[fr.File], table) {
 			if prev, ok := all[h.Name]; !ok || (prev.Read && !h.Read) {
 				all[h.Name] = h
 			}
@@ -73,10 +74,16 @@ func (s *sources) held(st []Frame, sites lockSites, table *event.SiteTable) []he
 }
 
 // heldAt returns the locks one function holds at line, from its sites.
-func (f *srcFile) heldAt(line int, sites []event.Site, table *event.SiteTable) []heldLock {
+// closure says the frame runs in a function literal, which may start in
+// the middle of line (go func() { ...; mu.Unlock() }()): its locks are its
+// own, not those of the function around it.
+func (f *srcFile) heldAt(line int, closure bool, sites []event.Site, table *event.SiteTable) []heldLock {
 	pos := f.linePos(line)
 	if pos == token.NoPos {
 		return nil
+	}
+	if closure {
+		pos = f.inLiteral(line, pos)
 	}
 	fn := innermostFunc(f.enclosing(pos))
 	if fn == nil {
@@ -121,6 +128,31 @@ func (f *srcFile) heldAt(line int, sites []event.Site, table *event.SiteTable) [
 		}
 	}
 	return out
+}
+
+// closureName matches the runtime's name for a function literal: F.func1,
+// F.func2.3, F.gowrap1.
+var closureName = regexp.MustCompile(`\.(func|gowrap)\d+(\.\d+)*$`)
+
+func isClosure(fn string) bool { return closureName.MatchString(fn) }
+
+// inLiteral moves pos, the start of line, into the body of the innermost
+// function literal that starts on line, when pos itself is not in one.
+func (f *srcFile) inLiteral(line int, pos token.Pos) token.Pos {
+	if _, ok := innermostFunc(f.enclosing(pos)).(*ast.FuncLit); ok {
+		return pos
+	}
+	best := pos
+	ast.Inspect(f.ast, func(n ast.Node) bool {
+		if n == nil || f.line(n.Pos()) > line || f.line(n.End()) < line {
+			return false
+		}
+		if lit, ok := n.(*ast.FuncLit); ok && f.line(lit.Body.Lbrace) == line {
+			best = lit.Body.Lbrace + 1
+		}
+		return true
+	})
+	return best
 }
 
 func isDefer(n ast.Node) bool {

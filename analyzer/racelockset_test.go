@@ -71,6 +71,11 @@ func (c *Cache) Hit() {
 	}()
 }
 
+func (c *Cache) Handoff() {
+	c.mu.Lock()
+	go func() { c.stats.hits++; c.mu.Unlock() }() // at oneline
+}
+
 func (c *Cache) count() {
 	c.stats.mu.Lock()
 	c.stats.hits++ // at nested
@@ -125,6 +130,7 @@ func TestRaceLockset(t *testing.T) {
 		{"loop body lock is released", []string{"afterLoop"}, "", "Cache.entries"},
 		{"caller's lock", []string{"nested", "caller"}, "Cache.mu,Stats.mu", "Stats.hits"},
 		{"closure holds nothing of its creator", []string{"closure"}, "", "Stats.hits"},
+		{"one-line closure holds nothing of its creator", []string{"oneline"}, "", "Stats.hits,Cache.mu"},
 		{"constructor result", []string{"constructed"}, "", "Cache.entries"},
 		{"package variable", []string{"global"}, "", "app.registry"},
 		{"declared variable", []string{"declared"}, "", "Stats.hits"},
@@ -133,7 +139,11 @@ func TestRaceLockset(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var st []Frame
 			for _, n := range tt.stack {
-				st = append(st, Frame{Func: "app.x", File: file, Line: at[n]})
+				fn := "app.x"
+				if n == "oneline" {
+					fn = "app.(*Cache).Handoff.func1" // the runtime's name for the literal
+				}
+				st = append(st, Frame{Func: fn, File: file, Line: at[n]})
 			}
 			var held []string
 			for _, h := range src.held(st, sites, table) {
