@@ -118,7 +118,17 @@ func (p *Pass) foreverFinding(pr *Proc, gs []blockedG, from string) Finding {
 	if g.Created.Func != "" {
 		msg += fmt.Sprintf(" Created at %s.", Where(g.Created))
 	}
-	msg += " " + foreverHint(g.Reason)
+	sev, title := Error, fmt.Sprintf("%s blocked forever on %s in %s", n, what, shortFunc(key.Func))
+	if g.Reason == gtrace.ReasonSelect && !pr.Process.TimedOut {
+		// A select parked at a normal exit is as often a background loop
+		// on a ticker that nobody stopped as a goroutine that can never
+		// go on; say so, and do not fail the run over it.
+		sev = Warning
+		title = fmt.Sprintf("%s still parked in select in %s at exit", n, shortFunc(key.Func))
+		msg += " It was never stopped: if one of the select's cases is a ticker or timer, it is a background loop nobody shut down; if none can ever be ready, it is blocked forever. Either way it outlived its work."
+	} else {
+		msg += " " + foreverHint(g.Reason)
+	}
 	var evs []Evidence
 	for i, b := range gs {
 		if i == maxListed {
@@ -135,8 +145,8 @@ func (p *Pass) foreverFinding(pr *Proc, gs []blockedG, from string) Finding {
 	}
 	return Finding{
 		ID:   fingerprint("blocked-forever", append([]string{g.Reason}, locks...), []string{stackFunc(key), stackFunc(g.Created), pr.Process.Package}),
-		Kind: "blocked-forever", Severity: Error, Confidence: Observed, Package: pr.Process.Package,
-		Title:    fmt.Sprintf("%s blocked forever on %s in %s", n, what, shortFunc(key.Func)),
+		Kind: "blocked-forever", Severity: sev, Confidence: Observed, Package: pr.Process.Package,
+		Title:    title,
 		Message:  msg,
 		Locks:    locks,
 		Evidence: evs,

@@ -171,3 +171,66 @@ func TestKilledTargetKeepsTrace(t *testing.T) {
 		t.Errorf("no blocked-forever from the execution trace naming leak.func1; findings:\n%s", summarize(res))
 	}
 }
+
+const tickerModule = `package ticker
+
+import (
+	"testing"
+	"time"
+)
+
+type Cache struct{ done chan struct{} }
+
+func New() *Cache {
+	c := &Cache{done: make(chan struct{})}
+	go c.janitor()
+	return c
+}
+
+// janitor wakes up every second until Close.
+func (c *Cache) janitor() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (c *Cache) Close() { close(c.done) }
+
+func TestUse(t *testing.T) {
+	New() // never closed
+	time.Sleep(100 * time.Millisecond)
+}
+`
+
+// TestTickerLoopIsAWarning: a background loop on a ticker that a test never
+// stopped is parked in select at exit. It is reported, but as a warning
+// that does not claim the select can never proceed, and it does not fail
+// the run at the default --fail-on.
+func TestTickerLoopIsAWarning(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, map[string]string{"go.mod": "module example.com/ticker\n\ngo 1.22\n", "ticker_test.go": tickerModule})
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	if code != ExitOK {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, summarize(res), stderr)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Kind == "blocked-forever" {
+			got = append(got, f.Severity+": "+f.Title)
+			if strings.Contains(f.Message, "can ever proceed") && !strings.Contains(f.Message, "ticker") {
+				t.Errorf("message claims the select is stuck: %s", f.Message)
+			}
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "warning: ") || !strings.Contains(got[0], "janitor") {
+		t.Errorf("blocked-forever findings %q, want one warning naming janitor", got)
+	}
+}
