@@ -206,7 +206,7 @@ func TestLockLeakAcrossFunctions(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("got %d leak findings, want one for the three goroutines: %+v", len(got), got)
 	}
-	if !strings.Contains(got[0].Message, "3 DB.writer locks in all, held by goroutines 20, 21, 22") {
+	if got[0].Count != 3 || !strings.Contains(got[0].Message, "3 DB.writer locks in all, held by goroutines 20, 21, 22") {
 		t.Errorf("message does not count the leaks: %q", got[0].Message)
 	}
 	if !strings.Contains(got[0].Advice, "unlocked elsewhere") || !strings.Contains(got[0].Advice, "Commit") {

@@ -52,6 +52,7 @@ func (p *Pass) leaks(pr *Proc, snap *event.Event) []Finding {
 		}
 	}
 	for k, i := range index {
+		out[i].Count = len(holders[k])
 		if ids := holders[k]; len(ids) > 1 {
 			out[i].Message += fmt.Sprintf(" The same happened to %d %s locks in all, held by goroutines %s.", len(ids), k.class, idList(ids, 10))
 		}
