@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"go/token"
 	"regexp"
 	"slices"
 	"strings"
@@ -30,17 +31,20 @@ func runBlocking(p *Pass) ([]Finding, error) {
 		if sum == nil {
 			continue
 		}
+		handed := handedClasses(pr)
 		for i := range sum.Blocks {
 			b := &sum.Blocks[i]
 			if !blockingReason(b.Reason) {
 				continue
 			}
 			st := Trim(framesOf(b.Stack))
-			held := src.held(st, sites, p.Model.Sites)
+			held := slices.DeleteFunc(src.held(st, sites, p.Model.Sites), func(h heldLock) bool {
+				return handed[handedKey{h.Name, b.G}] // given to another goroutine to unlock
+			})
 			if len(held) == 0 {
 				continue
 			}
-			f := p.blockingFinding(pr, b, st, held)
+			f := p.blockingFinding(pr, src, b, st, held)
 			if j, ok := byID[f.ID]; ok {
 				out[j].Count++
 				continue
@@ -52,18 +56,35 @@ func runBlocking(p *Pass) ([]Finding, error) {
 	return out, nil
 }
 
+// handedKey is a lock class and a goroutine that handed a lock of it to
+// another goroutine to unlock.
+type handedKey struct {
+	class string
+	g     int64
+}
+
+func handedClasses(pr *Proc) map[handedKey]bool {
+	out := map[handedKey]bool{}
+	for i := range pr.Process.Events {
+		if ev := &pr.Process.Events[i]; ev.Kind == event.KindHandoff && ev.Acq != nil {
+			out[handedKey{pr.ClassName(*ev.Acq), ev.Goroutine}] = true
+		}
+	}
+	return out
+}
+
 // blockingReason reports whether a block for reason r, held under a lock,
 // makes every other user of the lock wait on something that is not a lock.
 func blockingReason(r string) bool {
 	return r != gtrace.ReasonLock && r != gtrace.ReasonSync && r != ""
 }
 
-func (p *Pass) blockingFinding(pr *Proc, b *gtrace.Block, st []Frame, held []heldLock) Finding {
+func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Frame, held []heldLock) Finding {
 	key := p.keyFrame(st)
 	var names, taken []string
 	for _, h := range held {
 		names = append(names, h.Name)
-		if b.By != b.G && p.unblockerTakes(pr, b, h.Name) {
+		if b.By != b.G && p.unblockerTakes(pr, src, b, h.Name) {
 			taken = append(taken, h.Name)
 		}
 	}
@@ -107,25 +128,49 @@ func (p *Pass) blockingFinding(pr *Proc, b *gtrace.Block, st []Frame, held []hel
 // acquiring a lock of class name: it logged a contended wait for the
 // class, or a function of its unblocking stack has an acquisition site of
 // the class.
-func (p *Pass) unblockerTakes(pr *Proc, b *gtrace.Block, name string) bool {
+func (p *Pass) unblockerTakes(pr *Proc, src *sources, b *gtrace.Block, name string) bool {
 	for _, c := range b.UnblockerLocks {
 		if pr.ClassName(event.Lock{Class: c}) == name {
 			return true
 		}
 	}
-	fns := map[string]bool{}
+	fns := map[string][]gtrace.Frame{}
 	for _, f := range b.Unblocker {
-		fns[f.File+"\x00"+funcInFile(f.Func)] = true
+		k := f.File + "\x00" + funcInFile(f.Func)
+		fns[k] = append(fns[k], f)
 	}
 	for _, s := range p.Model.Sites.Sites {
-		if s.Class <= 0 || int(s.Class) >= len(p.Model.Sites.Classes) || !slices.Contains(acquireOps, s.Op) {
+		if s.Class <= 0 || int(s.Class) >= len(p.Model.Sites.Classes) || !slices.Contains(acquireOps, s.Op) ||
+			p.Model.Sites.Classes[s.Class].Name != name {
 			continue
 		}
-		if fns[s.Frame.File+"\x00"+funcInFile(s.Frame.Func)] && p.Model.Sites.Classes[s.Class].Name == name {
-			return true
+		for _, f := range fns[s.Frame.File+"\x00"+funcInFile(s.Frame.Func)] {
+			if src.sameFunc(f.File, f.Line, isClosure(f.Func), s.Frame.Line) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// sameFunc reports whether line b of file is in the function (or function
+// literal, for a closure frame) that runs line a. The site table names a
+// closure's sites after the function around it, so a name match alone
+// would credit a goroutine with its creator's locks. Unreadable source
+// counts as the same function.
+func (s *sources) sameFunc(file string, a int, closure bool, b int) bool {
+	f := s.file(file)
+	if f == nil {
+		return true
+	}
+	pa, pb := f.linePos(a), f.linePos(b)
+	if pa == token.NoPos || pb == token.NoPos {
+		return true
+	}
+	if closure {
+		pa = f.inLiteral(a, pa)
+	}
+	return innermostFunc(f.enclosing(pa)) == innermostFunc(f.enclosing(pb))
 }
 
 var acquireOps = []string{"Lock", "RLock"}

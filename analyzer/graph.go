@@ -70,9 +70,10 @@ func buildOrder(m *Model) *OrderGraph {
 	g := &OrderGraph{Class: map[EdgeKey]*OrderEdge{}, Inst: map[EdgeKey]*OrderEdge{},
 		instName: map[string]string{}, instClass: map[string]string{}}
 	for _, p := range m.Procs {
+		handed := handedOff(p)
 		for _, ev := range p.Edges {
 			if ev.Acq != nil {
-				g.addEvent(p, ev)
+				g.addEvent(p, ev, handed)
 			}
 		}
 		p.markWritten()
@@ -80,8 +81,11 @@ func buildOrder(m *Model) *OrderGraph {
 	return g
 }
 
-// addEvent adds one observation per held lock of ev.
-func (g *OrderGraph) addEvent(p *Proc, ev *event.Event) {
+// addEvent adds one observation per held lock of ev, except for locks its
+// goroutine handed to another goroutine to unlock: the order of such a
+// lock is not this goroutine's (it may long have been released in all but
+// name when the edge was recorded).
+func (g *OrderGraph) addEvent(p *Proc, ev *event.Event, handed map[[2]int64]bool) {
 	classes := make([]string, len(ev.Held))
 	insts := make([]string, len(ev.Held))
 	for i, h := range ev.Held {
@@ -90,7 +94,10 @@ func (g *OrderGraph) addEvent(p *Proc, ev *event.Event) {
 	}
 	to := p.Class(*ev.Acq).Name
 	toInst := g.inst(p, *ev.Acq)
-	for i := range ev.Held {
+	for i, h := range ev.Held {
+		if handed[[2]int64{h.Inst, ev.Goroutine}] {
+			continue
+		}
 		o := &Observation{Proc: p, Event: ev, HeldIdx: i, HeldClasses: classes, HeldInsts: insts}
 		o.Gate = gateOf(ev.Held, classes, classes[i], to)
 		g.add(g.Class, classes[i], to, o)
@@ -98,6 +105,18 @@ func (g *OrderGraph) addEvent(p *Proc, ev *event.Event) {
 			g.add(g.Inst, insts[i], toInst, o)
 		}
 	}
+}
+
+// handedOff lists the (instance, holder goroutine) pairs of p whose lock
+// another goroutine released, from KindHandoff events.
+func handedOff(p *Proc) map[[2]int64]bool {
+	out := map[[2]int64]bool{}
+	for i := range p.Process.Events {
+		if ev := &p.Process.Events[i]; ev.Kind == event.KindHandoff {
+			out[[2]int64{ev.Inst, ev.Goroutine}] = true
+		}
+	}
+	return out
 }
 
 func (g *OrderGraph) inst(p *Proc, l event.Lock) string {

@@ -234,3 +234,46 @@ func TestTickerLoopIsAWarning(t *testing.T) {
 		t.Errorf("blocked-forever findings %q, want one warning naming janitor", got)
 	}
 }
+
+const handedgeModule = `package handedge
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+type S struct{ a, b sync.Mutex }
+
+// a is handed to a helper goroutine that unlocks it later and never takes b.
+func TestHandoffThenB(t *testing.T) {
+	s := &S{}
+	s.a.Lock()
+	done := make(chan struct{})
+	go func() { time.Sleep(50 * time.Millisecond); s.a.Unlock(); close(done) }()
+	s.b.Lock() // this goroutine no longer owns a
+	s.b.Unlock()
+	<-done
+}
+
+func TestBThenA(t *testing.T) {
+	s := &S{}
+	s.b.Lock()
+	s.a.Lock()
+	s.a.Unlock()
+	s.b.Unlock()
+}
+`
+
+// TestHandedOffLockOrdersNothing: a lock handed to a goroutine that only
+// releases it is not the locker's in lock order, is not held across the
+// locker's wait for the helper, and the helper does not "take" it.
+func TestHandedOffLockOrdersNothing(t *testing.T) {
+	t.Parallel()
+	dir := writeModule(t, map[string]string{"go.mod": "module example.com/handedge\n\ngo 1.22\n", "handedge_test.go": handedgeModule})
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json", "--fail-on", "warning")
+	if res := readFindings(t, out); code != ExitOK || len(res.Findings) != 0 {
+		t.Errorf("exit %d, findings:\n%s\n%s", code, summarize(res), stderr)
+	}
+}
