@@ -119,7 +119,7 @@
 // count, else from any record's, so that counts return to zero. The first
 // handoff per class, acquisition site, instance and holder writes
 // KindHandoff. A recursive
-// read lock writes KindRecursiveRLock once per pair of sites and proceeds;
+// read lock writes KindRecursiveRLock once per pair of sites and goroutine, and proceeds;
 // the analyzer drops it when the first read lock was handed off (it may
 // have been released before the second was taken, and was never this
 // goroutine's to hold). An Unlock of an

@@ -25,7 +25,9 @@ func (r *recorder) doubleLock(a *acq, stk []event.Frame) {
 }
 
 // recursiveRLock reports a read lock of an instance already read-held, once
-// per pair of sites.
+// per pair of sites and goroutine: the analyzer excuses a recursion whose
+// first hold was handed off, so one excused goroutine must not hide
+// another's real recursion at the same sites.
 func (r *recorder) recursiveRLock(a *acq) {
 	first := int32(0)
 	for i := range a.held {
@@ -34,7 +36,7 @@ func (r *recorder) recursiveRLock(a *acq) {
 			break
 		}
 	}
-	k := mix(mix(0x7265637572, uint64(uint32(first))), uint64(uint32(a.site)))
+	k := mix(mix(mix(0x7265637572, uint64(uint32(first))), uint64(uint32(a.site))), uint64(a.g))
 	c, isNew, full := r.once.add(k)
 	if c < 0 && full {
 		r.overflowed("recursive-rlock")
