@@ -26,6 +26,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"unknown kind", []string{"explain", "spaghetti"}, "unknown finding kind"},
 		{"report without file", []string{"report"}, "one findings.json"},
 		{"missing main package", []string{"run", "./does/not/exist"}, "no main package"},
+		{"not in a module", []string{"test"}, "not inside a Go module"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -106,6 +106,9 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 	if err := o.validate(); err != nil {
 		return err
 	}
+	if err := inModule(to.Dir); err != nil {
+		return err
+	}
 	baseline, err := readBaseline(s, o.Baseline)
 	if err != nil {
 		return err

@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,4 +58,17 @@ func runTest(ctx context.Context, s *Streams, o *TestOptions) error {
 	to := tracer.Options{Dir: s.Dir, Patterns: o.Packages, Test: true, Args: o.TestFlags}
 	target := analyzer.Target{Kind: "test", Name: strings.Join(o.Packages, " ")}
 	return diagnose(ctx, s, &o.DiagnoseOptions, to, target)
+}
+
+// inModule checks that dir is inside a Go module, which lockscope needs to
+// build and rewrite the code, and says so plainly when it is not.
+func inModule(dir string) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return nil
+		}
+		if filepath.Dir(d) == d {
+			return usagef("%s is not inside a Go module (no go.mod here or above): run lockscope in your module, or 'go mod init' one", dir)
+		}
+	}
 }
