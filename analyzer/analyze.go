@@ -118,11 +118,28 @@ func (p *Pass) eventWarnings() []string {
 			out = append(out, pr.Label()+": "+w)
 		}
 		for _, ev := range pr.Overflows {
-			out = append(out, fmt.Sprintf("%s: the lock runtime's %s table filled up; %s detection stopped from then on, so findings of that kind may be missing",
-				pr.Label(), orUnknown(ev.Reason), orUnknown(ev.Reason)))
+			out = append(out, pr.Label()+": "+overflowWords(ev.Reason))
 		}
 	}
 	return out
+}
+
+// overflowWords says what a runtime table overflow cost, in the reader's
+// terms: which findings may be missing.
+func overflowWords(reason string) string {
+	switch reason {
+	case "held-depth":
+		return "a goroutine held more than 16 locks at once (often read locks handed to other goroutines to release); the locks past the 16th were not checked, so lock-order cycles, double locks and recursive read locks involving them may be missing"
+	case "lock-order-cycle":
+		return "the lock runtime's table of lock chains filled up; chains first seen after that were not checked, so lock-order cycles may be missing"
+	case "lock-order-cycle/instances":
+		return "the lock runtime's table of same-class instance pairs filled up; inversions between two locks of one class (two Account.mu) first seen after that may be missing"
+	case "recursive-rlock":
+		return "the lock runtime's table of reported misuse filled up; further recursive read locks and handoffs were not reported"
+	case "contention":
+		return "the lock runtime's contention table filled up; lock classes first contended after that have no wait or hold figures"
+	}
+	return fmt.Sprintf("the lock runtime's %s table filled up; findings that depend on it may be missing", orUnknown(reason))
 }
 
 func orUnknown(s string) string {

@@ -179,10 +179,12 @@ func TestChecksDocumentEveryKind(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	f := newFixture()
 	f.add(event.Event{Kind: event.KindOverflow, Reason: "chain"})
+	f.add(event.Event{Kind: event.KindOverflow, Reason: "held-depth"})
 	in := f.input()
 	in.Processes[0].EventWarnings = []string{"event log ends in a truncated record (line 9, 40 bytes lost)"}
 	w := analyze(t, in).Warnings
-	if len(w) != 2 || !strings.HasPrefix(w[0], "run 1 of example.com/app: event log ends") || !strings.Contains(w[1], "chain table filled up") {
+	if len(w) != 3 || !strings.HasPrefix(w[0], "run 1 of example.com/app: event log ends") || !strings.Contains(w[1], "chain table filled up") ||
+		!strings.Contains(w[2], "more than 16 locks") || !strings.Contains(w[2], "lock-order cycles") {
 		t.Fatalf("warnings = %q", w)
 	}
 }
