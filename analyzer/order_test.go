@@ -231,3 +231,24 @@ func TestFingerprint(t *testing.T) {
 		t.Error("fingerprint identical for different locks")
 	}
 }
+
+// TestCycleAdviceFollowsTheMajority: the advice keeps the order most
+// observations follow and names the sites of the other one; with no
+// majority it only gives an example order.
+func TestCycleAdviceFollowsTheMajority(t *testing.T) {
+	f := newFixture("A.mu", "B.mu", "C.mu")
+	f.edge(1, "ab", f.w("B.mu", 2), f.w("A.mu", 1))
+	f.edge(3, "ab", f.w("B.mu", 2), f.w("C.mu", 7), f.w("A.mu", 1)) // A -> B again, another chain
+	f.edge(2, "ba", f.w("A.mu", 1), f.w("B.mu", 2))
+	got := ofKind(analyze(t, f.input()), "lock-order-cycle")
+	if len(got) != 1 || !strings.Contains(got[0].Advice, "A.mu before B.mu, the order seen most often") ||
+		!strings.Contains(got[0].Advice, "app.ba") {
+		t.Fatalf("advice = %+v", got)
+	}
+	g := newFixture("A.mu", "B.mu")
+	g.edge(1, "ab", g.w("B.mu", 2), g.w("A.mu", 1))
+	g.edge(2, "ba", g.w("A.mu", 1), g.w("B.mu", 2))
+	if got := ofKind(analyze(t, g.input()), "lock-order-cycle"); len(got) != 1 || !strings.Contains(got[0].Advice, "for example") {
+		t.Fatalf("tie advice = %+v", got)
+	}
+}

@@ -187,8 +187,32 @@ func (p *Pass) cycleAdvice(c *cycle, names []string) string {
 	for i := 1; i <= k; i++ {
 		order = append(order, names[(weak+i)%k])
 	}
-	return fmt.Sprintf("Acquire these locks in one order everywhere: %s (the order the other edges already follow). %s takes %s while holding %s: acquire %s first there, or release %s before locking %s.",
-		strings.Join(order, " before "), strings.Join(sites, ", "), to, from, to, from, to)
+	which := "for example " + strings.Join(order, " before ")
+	if tie := c.edgeCountsEqual(); !tie {
+		which = strings.Join(order, " before ") + ", the order seen most often"
+	}
+	return fmt.Sprintf("Acquire these locks in one order everywhere: %s. %s %s %s while holding %s: acquire %s first there, or release %s before locking %s. If it is the other order that the code means (a test misusing an API, say), change the other side instead.",
+		which, strings.Join(sites, ", "), takes(len(sites)), to, from, to, from, to)
+}
+
+// edgeCountsEqual reports whether every edge of the cycle was observed
+// equally often, so that no order is the majority's.
+func (c *cycle) edgeCountsEqual() bool {
+	n := len(c.level.edges[cycleEdge(c.nodes, 0)].Obs)
+	for i := range c.nodes {
+		if len(c.level.edges[cycleEdge(c.nodes, i)].Obs) != n {
+			return false
+		}
+	}
+	return true
+}
+
+// takes agrees with the number of sites before it.
+func takes(n int) string {
+	if n == 1 {
+		return "takes"
+	}
+	return "each take"
 }
 
 // observedDeadlock reports whether a snapshot caught this cycle's locks in
