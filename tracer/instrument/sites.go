@@ -101,26 +101,10 @@ func declFunc(d ast.Decl) string {
 	if !ok {
 		return "init"
 	}
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return fd.Name.Name
+	if recv, _ := recvType(fd); recv != "" {
+		return recv + "." + fd.Name.Name
 	}
-	t := fd.Recv.List[0].Type
-	for {
-		switch x := t.(type) {
-		case *ast.StarExpr:
-			t = x.X
-		case *ast.ParenExpr:
-			t = x.X
-		case *ast.IndexExpr:
-			t = x.X
-		case *ast.IndexListExpr:
-			t = x.X
-		case *ast.Ident:
-			return x.Name + "." + fd.Name.Name
-		default:
-			return fd.Name.Name
-		}
-	}
+	return fd.Name.Name
 }
 
 // runtimePkg is how the Go runtime qualifies p's functions in stack traces:
@@ -138,10 +122,25 @@ func runtimePkg(p *packages.Package) string {
 // Closures are named after their enclosing function.
 func runtimeFunc(d ast.Decl) string {
 	fd, ok := d.(*ast.FuncDecl)
-	if !ok || fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return declFunc(d)
+	if !ok {
+		return "init"
 	}
-	star := false
+	recv, star := recvType(fd)
+	switch {
+	case recv == "":
+		return fd.Name.Name
+	case star:
+		return "(*" + recv + ")." + fd.Name.Name
+	}
+	return recv + "." + fd.Name.Name
+}
+
+// recvType names a method's receiver type, without pointer, parentheses or
+// type parameters, and says whether it is a pointer; "" for a function.
+func recvType(fd *ast.FuncDecl) (name string, star bool) {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return "", false
+	}
 	t := fd.Recv.List[0].Type
 	for {
 		switch x := t.(type) {
@@ -154,12 +153,9 @@ func runtimeFunc(d ast.Decl) string {
 		case *ast.IndexListExpr:
 			t = x.X
 		case *ast.Ident:
-			if star {
-				return "(*" + x.Name + ")." + fd.Name.Name
-			}
-			return x.Name + "." + fd.Name.Name
+			return x.Name, star
 		default:
-			return fd.Name.Name
+			return "", false
 		}
 	}
 }
