@@ -175,8 +175,9 @@ func (s *sources) sameFunc(file string, a int, closure bool, b int) bool {
 
 var acquireOps = []string{"Lock", "RLock"}
 
-// closureSuffix matches what the compiler appends to a closure's name.
-var closureSuffix = regexp.MustCompile(`(\.(func|gowrap)\d+)+$`)
+// closureSuffix matches what the compiler appends to a closure's name:
+// .func1, .func2.3 for a literal inside a literal, .gowrap1.
+var closureSuffix = regexp.MustCompile(`(\.(func|gowrap)\d+(\.\d+)*)+$`)
 
 // funcInFile names a function within its file, as both the site table and
 // stacks can: without its package (package main is "main" in stacks and

@@ -3,7 +3,6 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
-	"regexp"
 	"sort"
 
 	"github.com/lockscope/lockscope/tracer/event"
@@ -130,11 +129,9 @@ func (f *srcFile) heldAt(line int, closure bool, sites []event.Site, table *even
 	return out
 }
 
-// closureName matches the runtime's name for a function literal: F.func1,
-// F.func2.3, F.gowrap1.
-var closureName = regexp.MustCompile(`\.(func|gowrap)\d+(\.\d+)*$`)
-
-func isClosure(fn string) bool { return closureName.MatchString(fn) }
+// isClosure reports whether fn is the runtime's name for a function
+// literal: F.func1, F.func2.3, F.gowrap1 (see closureSuffix).
+func isClosure(fn string) bool { return closureSuffix.MatchString(fn) }
 
 // inLiteral moves pos, the start of line, into the body of the innermost
 // function literal that starts on line, when pos itself is not in one.
