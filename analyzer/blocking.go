@@ -65,8 +65,8 @@ type handedKey struct {
 
 func handedClasses(pr *Proc) map[handedKey]bool {
 	out := map[handedKey]bool{}
-	for i := range pr.Process.Events {
-		if ev := &pr.Process.Events[i]; ev.Kind == event.KindHandoff && ev.Acq != nil {
+	for _, ev := range pr.Handoffs {
+		if ev.Acq != nil {
 			out[handedKey{pr.ClassName(*ev.Acq), ev.Goroutine}] = true
 		}
 	}

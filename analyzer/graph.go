@@ -111,10 +111,8 @@ func (g *OrderGraph) addEvent(p *Proc, ev *event.Event, handed map[[2]int64]bool
 // another goroutine released, from KindHandoff events.
 func handedOff(p *Proc) map[[2]int64]bool {
 	out := map[[2]int64]bool{}
-	for i := range p.Process.Events {
-		if ev := &p.Process.Events[i]; ev.Kind == event.KindHandoff {
-			out[[2]int64{ev.Inst, ev.Goroutine}] = true
-		}
+	for _, ev := range p.Handoffs {
+		out[[2]int64{ev.Inst, ev.Goroutine}] = true
 	}
 	return out
 }

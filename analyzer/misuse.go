@@ -144,9 +144,8 @@ type handoffs struct {
 
 func handoffsOf(pr *Proc) handoffs {
 	h := handoffs{insts: map[[2]int64]bool{}}
-	for i := range pr.Process.Events {
-		ev := &pr.Process.Events[i]
-		if ev.Kind != event.KindHandoff || (ev.Acq != nil && modeOf(*ev.Acq) != event.Read) {
+	for _, ev := range pr.Handoffs {
+		if ev.Acq != nil && modeOf(*ev.Acq) != event.Read {
 			continue
 		}
 		h.insts[[2]int64{ev.Inst, ev.Goroutine}] = true

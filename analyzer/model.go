@@ -47,6 +47,9 @@ type Proc struct {
 	Misuse    []*event.Event
 	Snapshots []*event.Event
 	Overflows []*event.Event
+	// Handoffs are the KindHandoff events: locks one goroutine took and
+	// another released.
+	Handoffs []*event.Event
 	// Stats is the last KindStats event's content.
 	Stats []event.ClassStats
 	model *Model
@@ -96,6 +99,8 @@ func (m *Model) decode(i int, p *Process) *Proc {
 			pr.Stats = ev.Stats
 		case event.KindOverflow:
 			pr.Overflows = append(pr.Overflows, ev)
+		case event.KindHandoff:
+			pr.Handoffs = append(pr.Handoffs, ev)
 		}
 	}
 	return pr
