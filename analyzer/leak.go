@@ -17,7 +17,9 @@ type leakKey struct {
 func runLeak(p *Pass) ([]Finding, error) {
 	var out []Finding
 	for _, pr := range p.Model.Procs {
-		if forcedExit(pr) {
+		if len(selfDeadlocked(pr)) > 0 {
+			// The runtime ended the process at a double lock: the locks
+			// held then are its evidence, not leaks.
 			continue
 		}
 		for _, snap := range pr.Snapshots {
@@ -123,15 +125,4 @@ func (p *Pass) leakAdvice(l event.Lock, name, where, lockFunc string) string {
 			name, lockFunc, strings.Join(others, ", "), lockFunc)
 	}
 	return fmt.Sprintf("Unlock %s on every path out of %s: put \"defer ...Unlock()\" right after the Lock there, and check early returns and recovered panics between Lock and Unlock.", name, where)
-}
-
-// forcedExit reports whether the lock runtime ended the process itself at a
-// double lock: the locks held then are the double lock's evidence, not leaks.
-func forcedExit(pr *Proc) bool {
-	for _, ev := range pr.Misuse {
-		if ev.Kind == event.KindDoubleLock {
-			return true
-		}
-	}
-	return false
 }
