@@ -105,9 +105,10 @@ func internalRace(r RaceReport) bool {
 }
 
 // lockscopeCode reports whether f is in the code lockscope links into
-// targets.
+// targets: its own module's packages, or their copies inside a vendored
+// target module (modpath/_lockscope/...).
 func lockscopeCode(f Frame) bool {
-	for _, pkg := range []string{"/tracer/lockrt", "/tracer/event"} {
+	for _, pkg := range []string{"/tracer/lockrt", "/tracer/event", "/_lockscope/lockrt", "/_lockscope/event"} {
 		if strings.Contains(f.Func, pkg+".") || strings.Contains(f.File, pkg+"/") {
 			return true
 		}

@@ -128,13 +128,6 @@ func instrumentTarget(ctx context.Context, o Options, work string) (*instrument.
 		}
 		cache = filepath.Join(c, "lockscope")
 	}
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return nil, nil, nil, fmt.Errorf("create cache directory: %w", err)
-	}
-	rt, err := writeRuntime(cache)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	var buildFlags, binFlags []string
 	if o.Test {
 		buildFlags, binFlags = splitTestFlags(o.Args)
@@ -149,8 +142,8 @@ func instrumentTarget(ctx context.Context, o Options, work string) (*instrument.
 		return nil, nil, nil, fmt.Errorf("create overlay directory: %w", err)
 	}
 	inst, err := instrument.Instrument(ctx, instrument.Config{
-		Dir: o.Dir, Patterns: o.Patterns, Tests: o.Test, BuildFlags: tagFlags(buildFlags),
-		WorkDir: overlay, RuntimeDir: rt,
+		Dir: o.Dir, Patterns: o.Patterns, Tests: o.Test, BuildFlags: loadFlags(buildFlags),
+		WorkDir: overlay, Runtime: runtimeFS(), CacheDir: cache,
 	})
 	var le *instrument.LoadError
 	if errors.As(err, &le) {
@@ -162,11 +155,12 @@ func instrumentTarget(ctx context.Context, o Options, work string) (*instrument.
 	return inst, append(inst.BuildArgs(), buildFlags...), binFlags, nil
 }
 
-// tagFlags keeps the flags that change which files are loaded.
-func tagFlags(build []string) []string {
+// loadFlags keeps the build flags that change which files and modules are
+// loaded: -tags and -mod.
+func loadFlags(build []string) []string {
 	var out []string
 	for i, f := range build {
-		if strings.HasPrefix(f, "-tags") {
+		if strings.HasPrefix(f, "-tags") || strings.HasPrefix(f, "-mod") && !strings.HasPrefix(f, "-modfile") {
 			out = append(out, f)
 			if !strings.Contains(f, "=") && i+1 < len(build) {
 				out = append(out, build[i+1])
@@ -194,7 +188,7 @@ func buildTargets(ctx context.Context, o Options, inst *instrument.Result, build
 		t := target{pkg: inst.Packages[0], bin: filepath.Join(bin, "target"), dir: o.Dir, args: binArgs}
 		progress(o.Progress, "building %s", t.pkg)
 		args := append([]string{"build", "-o", t.bin}, buildArgs...)
-		return []target{t}, goBuild(ctx, inst.ModuleDir, append(args, t.pkg))
+		return []target{t}, goBuild(ctx, inst, append(args, t.pkg))
 	}
 	var targets []target
 	for _, pkg := range inst.TestPackages {
@@ -204,12 +198,12 @@ func buildTargets(ctx context.Context, o Options, inst *instrument.Result, build
 		})
 	}
 	progress(o.Progress, "building %d test binaries", len(targets))
-	return targets, buildTests(ctx, inst.ModuleDir, buildArgs, targets)
+	return targets, buildTests(ctx, inst, buildArgs, targets)
 }
 
 // buildTests builds test binaries two at a time; the go command's cache
 // shares the work between them.
-func buildTests(ctx context.Context, modDir string, buildArgs []string, targets []target) error {
+func buildTests(ctx context.Context, inst *instrument.Result, buildArgs []string, targets []target) error {
 	errs := make([]error, len(targets))
 	sem := make(chan struct{}, 2)
 	var wg sync.WaitGroup
@@ -219,18 +213,19 @@ func buildTests(ctx context.Context, modDir string, buildArgs []string, targets 
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			args := append([]string{"test", "-c", "-o", t.bin}, buildArgs...)
-			errs[i] = goBuild(ctx, modDir, append(args, t.pkg))
+			args := append(append([]string{"test", "-c", "-o", t.bin}, buildArgs...), inst.TestFlags...)
+			errs[i] = goBuild(ctx, inst, append(args, t.pkg))
 		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
-func goBuild(ctx context.Context, dir string, args []string) error {
+// goBuild runs the go command on the instrumented build, in the
+// environment the user's own go command would have.
+func goBuild(ctx context.Context, inst *instrument.Result, args []string) error {
 	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
+	cmd.Dir, cmd.Env = inst.ModuleDir, inst.BuildEnv()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		if len(out) == 0 {

@@ -33,7 +33,7 @@ func TestBuildAndRun(t *testing.T) {
 		t.Errorf("Vault.Mu = %+v, want declared in bank.go", vault)
 	}
 	bin := filepath.Join(t.TempDir(), "bank")
-	goCmd(t, dir, append(append([]string{"build", "-o", bin}, in.res.BuildArgs()...), "./cmd/bank")...)
+	goCmd(t, dir, in.res.BuildEnv(), append(append([]string{"build", "-o", bin}, in.res.BuildArgs()...), "./cmd/bank")...)
 	out, err := exec.Command(bin).CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
@@ -51,7 +51,7 @@ func TestBuildAndRun(t *testing.T) {
 
 	for _, pkg := range []string{".", "./audit"} {
 		test := filepath.Join(t.TempDir(), "pkg.test")
-		goCmd(t, dir, append(append([]string{"test", "-c", "-o", test}, in.res.BuildArgs()...), pkg)...)
+		goCmd(t, dir, in.res.BuildEnv(), append(append([]string{"test", "-c", "-o", test}, in.res.BuildArgs()...), pkg)...)
 		out, err := exec.Command(test).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "lockrt: exit 0\n") {
 			t.Errorf("%s tests: %v, want the exit hook's output:\n%s", pkg, err, out)
@@ -82,11 +82,10 @@ func (in *instrumented) packed(t *testing.T, name, op string) uint64 {
 }
 
 // goCmd runs the go command in dir and fails the test if it fails.
-func goCmd(t *testing.T, dir string, args ...string) {
+func goCmd(t *testing.T, dir string, env []string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	cmd.Dir, cmd.Env = dir, env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
@@ -115,7 +114,7 @@ func TestImportedPackages(t *testing.T) {
 	dir, _ := filepath.Abs(filepath.Join("testdata", "bank"))
 	res, err := Instrument(t.Context(), Config{
 		Dir: filepath.Join(dir, "cmd", "bank"), Patterns: []string{"."},
-		WorkDir: t.TempDir(), RuntimeDir: fakeRuntime(t),
+		WorkDir: t.TempDir(), Runtime: fakeRuntime(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -15,12 +15,13 @@ import (
 // collides with an identifier of the main module.
 type names struct {
 	rt       string // import name of the runtime package
+	rtPath   string // import path of the runtime package
 	userMain string // new name of package main's func main
 	testing  string // import name of package testing in added TestMain files
 }
 
 // pickNames chooses names no main-module file uses.
-func pickNames(pkgs []*packages.Package) *names {
+func pickNames(pkgs []*packages.Package, rtPath string) *names {
 	used := map[string]bool{}
 	for _, p := range pkgs {
 		for _, f := range p.Syntax {
@@ -40,7 +41,7 @@ func pickNames(pkgs []*packages.Package) *names {
 		used[name] = true
 		return name
 	}
-	return &names{rt: unique("lockscopert"), userMain: unique("lockscopeUserMain"), testing: unique("lockscopetesting")}
+	return &names{rtPath: rtPath, rt: unique("lockscopert"), userMain: unique("lockscopeUserMain"), testing: unique("lockscopetesting")}
 }
 
 // mainHook returns the file that becomes package main's entry point: it
@@ -48,7 +49,7 @@ func pickNames(pkgs []*packages.Package) *names {
 // snapshot when main returns or calls os.Exit.
 func (n *names) mainHook() []byte {
 	return fmt.Appendf(nil, "package main\n\nimport %s %q\n\nfunc main() { %s.Main(%s) }\n",
-		n.rt, runtimePath, n.rt, n.userMain)
+		n.rt, n.rtPath, n.rt, n.userMain)
 }
 
 // testMainHook returns a TestMain for package pkgName that exits through
@@ -56,7 +57,7 @@ func (n *names) mainHook() []byte {
 func (n *names) testMainHook(pkgName string) []byte {
 	return fmt.Appendf(nil, "package %s\n\nimport (\n\t%s \"testing\"\n\n\t%s %q\n)\n\n"+
 		"func TestMain(m *%s.M) { %s.Exit(m.Run()) }\n",
-		pkgName, n.testing, n.rt, runtimePath, n.testing, n.rt)
+		pkgName, n.testing, n.rt, n.rtPath, n.testing, n.rt)
 }
 
 // hooks returns the files to add, by the path they take in the package

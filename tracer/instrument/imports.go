@@ -32,7 +32,7 @@ func (fe *fileEdit) fixImports() {
 			at = gd.End()
 		}
 	}
-	text := "; import " + fe.names.rt + " " + strconv.Quote(runtimePath)
+	text := "; import " + fe.names.rt + " " + strconv.Quote(fe.names.rtPath)
 	fe.edits = append(fe.edits, edit{fe.tf.Offset(at), fe.tf.Offset(at), text})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,8 +22,20 @@ type Config struct {
 	Tests      bool     // also rewrite _test.go files and add TestMain hooks
 	BuildFlags []string // build flags for the go command, such as -tags=foo
 	WorkDir    string   // an empty directory for the overlay, overlay.json and the temp go.mod/go.sum
-	RuntimeDir string   // directory of the module github.com/lockscope/lockscope holding tracer/lockrt
-	Env        []string // extra environment for the go command, such as GOFLAGS=...
+	// Runtime holds the lock runtime's source: the directory tracer of the
+	// module github.com/lockscope/lockscope, with lockrt/ and event/.
+	Runtime fs.FS
+	// CacheDir keeps the runtime module written for each go line, shared by
+	// runs; empty means WorkDir.
+	CacheDir string
+	Env      []string // extra environment for the go command, such as GOFLAGS=...
+}
+
+func (c Config) cacheDir() string {
+	if c.CacheDir != "" {
+		return c.CacheDir
+	}
+	return c.WorkDir
 }
 
 // Result is an instrumented build of the target, ready for go build or
@@ -30,16 +43,32 @@ type Config struct {
 type Result struct {
 	ModuleDir, ModulePath string
 	OverlayFile           string // path of overlay.json, for -overlay
-	ModFile               string // path of the temp go.mod, for -modfile; its .sum is beside it
-	Sites                 *event.SiteTable
-	Packages              []string // import paths the patterns matched, sorted
-	TestPackages          []string // with Config.Tests: matched main-module packages that have tests
-	RewrittenFiles        int      // user files the overlay replaces (added files not counted)
+	// Mode is how the runtime joins the build, as the go command's own mode
+	// for the target: "module", "workspace" or "vendor".
+	Mode string
+	// Flags and Env are what the go command needs, beside -overlay, to
+	// build the instrumented target: a temp go.mod (-modfile) in module
+	// mode, a temp go.work (GOWORK) in workspace mode.
+	Flags, Env []string
+	// TestFlags are added to `go test -c` builds only.
+	TestFlags      []string
+	Sites          *event.SiteTable
+	Packages       []string // import paths the patterns matched, sorted
+	TestPackages   []string // with Config.Tests: matched main-module packages that have tests
+	RewrittenFiles int      // user files the overlay replaces (added files not counted)
+	cfgEnv         []string
 }
 
-// BuildArgs returns the flags to add to go build, go run or go test -c.
+// BuildArgs returns the flags to add to go build, go run or go test -c,
+// which must run with BuildEnv.
 func (r *Result) BuildArgs() []string {
-	return []string{"-overlay=" + r.OverlayFile, "-modfile=" + r.ModFile, "-mod=mod"}
+	return append([]string{"-overlay=" + r.OverlayFile}, r.Flags...)
+}
+
+// BuildEnv returns the go command's environment for the instrumented
+// build: the process's own, then Config.Env, then the build's.
+func (r *Result) BuildEnv() []string {
+	return append(append(os.Environ(), r.cfgEnv...), r.Env...)
 }
 
 // rewrite is the instrumented module in progress.
@@ -54,8 +83,8 @@ type rewrite struct {
 // package documentation describes. A target that does not load or
 // type-check gives a *LoadError.
 func Instrument(ctx context.Context, cfg Config) (*Result, error) {
-	if cfg.WorkDir == "" || cfg.RuntimeDir == "" {
-		return nil, errors.New("instrument: WorkDir and RuntimeDir are required")
+	if cfg.WorkDir == "" || cfg.Runtime == nil {
+		return nil, errors.New("instrument: WorkDir and Runtime are required")
 	}
 	if len(cfg.Patterns) == 0 {
 		cfg.Patterns = []string{"./..."}
@@ -68,16 +97,23 @@ func Instrument(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rw, err := rewriteModule(g, pkgs)
+	pl, err := place(cfg, g)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{ModuleDir: g.moduleDir, ModulePath: g.modulePath, Packages: g.matched, TestPackages: sortedKeys(g.tested)}
-	if res.ModFile, err = writeModFile(g, cfg); err != nil {
+	rw, err := rewriteModule(g, pkgs, pl.rtPath)
+	if err != nil {
 		return nil, err
 	}
-	flags := []string{"-modfile=" + res.ModFile, "-mod=mod"}
-	pkgs2, err := loadSyntax(ctx, cfg, g, rw.contents, flags)
+	res := &Result{
+		ModuleDir: g.moduleDir, ModulePath: g.modulePath, Packages: g.matched, TestPackages: sortedKeys(g.tested),
+		Mode: pl.mode, Flags: pl.flags, TestFlags: pl.testFlags, Env: pl.env, cfgEnv: cfg.Env,
+	}
+	for path, src := range pl.files {
+		rw.contents[path], rw.added[path] = src, true
+	}
+	cfg.Env = append(append([]string(nil), cfg.Env...), pl.env...)
+	pkgs2, err := loadSyntax(ctx, cfg, g, rw.contents, pl.flags)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +128,8 @@ func Instrument(ctx context.Context, cfg Config) (*Result, error) {
 
 // rewriteModule applies the type, exit and main rewrites to every
 // main-module file and adds the hook files.
-func rewriteModule(g *graph, pkgs []*packages.Package) (*rewrite, error) {
-	rw := &rewrite{g: g, names: pickNames(pkgs), contents: map[string][]byte{}, added: map[string]bool{}}
+func rewriteModule(g *graph, pkgs []*packages.Package, rtPath string) (*rewrite, error) {
+	rw := &rewrite{g: g, names: pickNames(pkgs, rtPath), contents: map[string][]byte{}, added: map[string]bool{}}
 	err := rw.eachFile(pkgs, func(p *packages.Package, f *ast.File, path string) error {
 		edits := newFileEdit(p, f, rw.names).rewriteFile()
 		if len(edits) == 0 {

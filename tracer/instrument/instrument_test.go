@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,7 +31,7 @@ func instrumentModule(t *testing.T, name string, tests bool) *instrumented {
 		t.Fatal(err)
 	}
 	res, err := Instrument(context.Background(), Config{
-		Dir: dir, Tests: tests, WorkDir: t.TempDir(), RuntimeDir: fakeRuntime(t),
+		Dir: dir, Tests: tests, WorkDir: t.TempDir(), Runtime: fakeRuntime(),
 	})
 	if err != nil {
 		t.Fatalf("Instrument(%s): %v", name, err)
@@ -46,16 +47,10 @@ func instrumentModule(t *testing.T, name string, tests bool) *instrumented {
 	return &instrumented{res: res, dir: dir, overlay: ov.Replace}
 }
 
-// fakeRuntime copies testdata/fakert, a runtime module whose lock methods
-// print their site arguments, into a temporary directory.
-func fakeRuntime(t *testing.T) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := os.CopyFS(dst, os.DirFS(filepath.Join("testdata", "fakert")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+// fakeRuntime is testdata/fakert's runtime tree, whose lock methods print
+// their site arguments.
+func fakeRuntime() fs.FS {
+	return os.DirFS(filepath.Join("testdata", "fakert", "tracer"))
 }
 
 // rewritten returns the overlay text of file rel (relative to the module).
@@ -214,7 +209,7 @@ func TestIDsDense(t *testing.T) {
 func TestNameCollision(t *testing.T) {
 	in := instrumentModule(t, "collide", false)
 	got := in.rewritten(t, "c.go")
-	if !strings.Contains(got, "var mu lockscopert1.Mutex") || !strings.Contains(got, `lockscopert1 "`+runtimePath+`"`) {
+	if !strings.Contains(got, "var mu lockscopert1.Mutex") || !strings.Contains(got, `lockscopert1 "`+rtLockPath+`"`) {
 		t.Errorf("runtime import name collides:\n%s", got)
 	}
 	main := in.rewritten(t, "cmd/tool/main.go")
@@ -228,7 +223,7 @@ func TestNameCollision(t *testing.T) {
 
 func TestLoadError(t *testing.T) {
 	dir, _ := filepath.Abs(filepath.Join("testdata", "broken"))
-	_, err := Instrument(context.Background(), Config{Dir: dir, WorkDir: t.TempDir(), RuntimeDir: t.TempDir()})
+	_, err := Instrument(context.Background(), Config{Dir: dir, WorkDir: t.TempDir(), Runtime: fakeRuntime()})
 	var le *LoadError
 	if !errors.As(err, &le) {
 		t.Fatalf("err = %v, want *LoadError", err)

@@ -32,6 +32,9 @@ func (e *LoadError) Error() string {
 // the patterns matched, and every main-module package in their import graph.
 type graph struct {
 	moduleDir, modulePath, goMod string
+	goLine                       string          // the go line of goMod ("1.21"), "" if none
+	goWork                       string          // the go.work in force, "" in module mode
+	vendor                       bool            // the go command builds from vendor/
 	matched                      []string        // matched import paths, sorted
 	tested                       map[string]bool // matched main-module paths with test files
 	modulePkgs                   []string        // main-module import paths to rewrite, sorted
@@ -41,16 +44,11 @@ const syntaxMode = packages.NeedName | packages.NeedFiles | packages.NeedCompile
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo |
 	packages.NeedSyntax | packages.NeedModule
 
-// goEnv is the environment of every go command lockscope runs for cfg.
+// goEnv is the environment of every go command lockscope runs for cfg: the
+// user's own, so that GOFLAGS, GOWORK and GOTOOLCHAIN mean what they mean
+// to `go test`.
 func goEnv(cfg Config) []string {
-	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-	for _, kv := range cfg.Env {
-		if v, ok := strings.CutPrefix(kv, "GOFLAGS="); ok {
-			kv = "GOFLAGS=" + strings.TrimSpace(v+" -mod=mod")
-		}
-		env = append(env, kv)
-	}
-	return env
+	return append(os.Environ(), cfg.Env...)
 }
 
 // loadGraph lists the matched packages and their imports, without types.
@@ -68,19 +66,28 @@ func loadGraph(ctx context.Context, cfg Config) (*graph, error) {
 		return nil, &LoadError{Messages: msgs}
 	}
 	g := &graph{tested: map[string]bool{}}
-	mod := map[string]bool{}
-	packages.Visit(roots, nil, func(p *packages.Package) {
-		if p.Module == nil || !p.Module.Main || isSynthetic(p) || isXTest(p) {
-			return
-		}
-		if g.moduleDir == "" {
+	// The module is that of the matched packages; in a workspace, the
+	// other main modules are dependencies like any other.
+	for _, p := range roots {
+		if p.Module != nil && p.Module.Main && !isSynthetic(p) {
 			g.moduleDir, g.modulePath, g.goMod = p.Module.Dir, p.Module.Path, p.Module.GoMod
+			g.goLine = p.Module.GoVersion
+			break
 		}
-		mod[p.PkgPath] = true
-	})
+	}
 	if g.moduleDir == "" {
 		return nil, fmt.Errorf("no package of the main module matches %s", strings.Join(cfg.Patterns, " "))
 	}
+	mod := map[string]bool{}
+	packages.Visit(roots, nil, func(p *packages.Package) {
+		if p.Module != nil && p.Module.Path == g.modulePath && !isSynthetic(p) && !isXTest(p) {
+			mod[p.PkgPath] = true
+		}
+	})
+	if g.goWork, err = goWorkFile(ctx, cfg.Dir, goEnv(cfg)); err != nil {
+		return nil, err
+	}
+	g.vendor = g.goWork == "" && vendorMode(g.moduleDir, g.goLine, cfg.BuildFlags, goEnv(cfg))
 	matched := map[string]bool{}
 	for _, p := range roots {
 		if p.ID == p.PkgPath && !isSynthetic(p) {

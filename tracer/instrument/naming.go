@@ -31,6 +31,7 @@ type classDraft struct {
 // "func", or "init" for package-level initializers) at position at.
 type namer struct {
 	pkg *packages.Package
+	rt  string // import path of the lock runtime
 	fn  string
 	at  token.Pos
 }
@@ -45,7 +46,7 @@ func (nm *namer) lockCall(sel *ast.SelectorExpr) (cls *classDraft, ok bool) {
 	}
 	idx := s.Index()
 	cls, cur := nm.walk(sel.X, s.Recv(), idx[:len(idx)-1], true)
-	rw, ok := lockType(cur)
+	rw, ok := lockType(cur, nm.rt)
 	if !ok {
 		return nil, false
 	}
@@ -62,7 +63,7 @@ func (nm *namer) lockCall(sel *ast.SelectorExpr) (cls *classDraft, ok bool) {
 func (nm *namer) walk(base ast.Expr, t types.Type, path []int, stopAtLock bool) (*classDraft, types.Type) {
 	var cls *classDraft
 	for _, i := range path {
-		if _, isLock := lockType(t); isLock && stopAtLock {
+		if _, isLock := lockType(t, nm.rt); isLock && stopAtLock {
 			break
 		}
 		holder := deref(t)
@@ -145,11 +146,11 @@ func (nm *namer) frame(pos token.Pos, fn string) event.Frame {
 	return event.Frame{Func: fn, File: p.Filename, Line: p.Line}
 }
 
-// lockType reports whether t is, or points to, the runtime's Mutex or
-// RWMutex, and which.
-func lockType(t types.Type) (rw, ok bool) {
+// lockType reports whether t is, or points to, the Mutex or RWMutex of the
+// runtime at import path rt, and which.
+func lockType(t types.Type, rt string) (rw, ok bool) {
 	n, isNamed := types.Unalias(deref(t)).(*types.Named)
-	if !isNamed || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != runtimePath {
+	if !isNamed || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != rt {
 		return false, false
 	}
 	switch n.Obj().Name() {

@@ -12,9 +12,7 @@ import (
 
 // Import paths the rewriter knows.
 const (
-	runtimePath  = "github.com/lockscope/lockscope/tracer/lockrt"
 	deadlockPath = "github.com/sasha-s/go-deadlock"
-	selfPath     = "github.com/lockscope/lockscope"
 )
 
 // fileEdit is the rewrite of one file in progress: the edits so far and

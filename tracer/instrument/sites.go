@@ -80,7 +80,7 @@ func (rw *rewrite) findCalls(p *packages.Package, f *ast.File, path string) []*c
 			if !ok || !lockOps[sel.Sel.Name] || len(ce.Args) != 0 {
 				return true
 			}
-			nm := &namer{pkg: p, fn: fn, at: ce.Pos()}
+			nm := &namer{pkg: p, rt: rw.names.rtPath, fn: fn, at: ce.Pos()}
 			if cls, ok := nm.lockCall(sel); ok {
 				calls = append(calls, &call{
 					path: path, off: tf.Offset(ce.Pos()), op: sel.Sel.Name,

@@ -22,7 +22,10 @@ func (r *recorder) dynSite() uint64 {
 	var pcs [pathPCs + 4]uintptr
 	n := runtime.Callers(2, pcs[:])
 	h := uint64(0)
-	for _, pc := range pcs[:min(n, pathPCs+2)] {
+	if n > pathPCs+2 {
+		n = pathPCs + 2
+	}
+	for _, pc := range pcs[:n] {
 		h = mix(h, uint64(pc))
 	}
 	c := r.pcs.get(h)

@@ -84,7 +84,7 @@ func (r *recorder) watchDouble(w *watchdog, a acq, stk []event.Frame) {
 		switch {
 		case !parked: // not blocked yet, or just woken
 			since = time.Time{}
-			wait = min(max(2*wait, watchRetry), watchPeriod)
+			wait = backoff(wait)
 		case !stuck:
 			since = time.Time{}
 			wait = watchPeriod
@@ -208,4 +208,17 @@ func ownGoroutine(g gdump) bool {
 		}
 	}
 	return strings.HasPrefix(g.creator, pkgPrefix) // lockrt never starts a target's function
+}
+
+// backoff doubles a watch interval, within [watchRetry, watchPeriod]. (The
+// runtime compiles with the target's language version, so no min or max.)
+func backoff(wait time.Duration) time.Duration {
+	wait *= 2
+	if wait < watchRetry {
+		wait = watchRetry
+	}
+	if wait > watchPeriod {
+		wait = watchPeriod
+	}
+	return wait
 }

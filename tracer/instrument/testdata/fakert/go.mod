@@ -1,3 +1,0 @@
-module github.com/lockscope/lockscope
-
-go 1.22
