@@ -96,6 +96,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, buildDeadline(ctx, bctx, o.BuildTimeout, err)
 	}
+	for _, n := range inst.Notes {
+		progress(o.Progress, "%s", n)
+	}
 	res := &Result{Sites: inst.Sites, ModuleDir: inst.ModuleDir, ModulePath: inst.ModulePath}
 	res.GoVersion = goVersion(inst.ModuleDir)
 	res.SitesPath = filepath.Join(artifacts, "sites.json")

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -56,7 +57,10 @@ type Result struct {
 	Packages       []string // import paths the patterns matched, sorted
 	TestPackages   []string // with Config.Tests: matched main-module packages that have tests
 	RewrittenFiles int      // user files the overlay replaces (added files not counted)
-	cfgEnv         []string
+	// Notes are things the user should know about this build, one line
+	// each, such as a go line newer than lockscope's own Go release.
+	Notes  []string
+	cfgEnv []string
 }
 
 // BuildArgs returns the flags to add to go build, go run or go test -c,
@@ -108,6 +112,12 @@ func Instrument(ctx context.Context, cfg Config) (*Result, error) {
 	res := &Result{
 		ModuleDir: g.moduleDir, ModulePath: g.modulePath, Packages: g.matched, TestPackages: sortedKeys(g.tested),
 		Mode: pl.mode, Flags: pl.flags, TestFlags: pl.testFlags, Env: pl.env, cfgEnv: cfg.Env,
+	}
+	if v := newerGo(pkgs); v != "" {
+		res.Notes = append(res.Notes, fmt.Sprintf("the module asks for go %s and this lockscope was built with %s: "+
+			"it names locks with %s's type checker, and builds and runs with go %s; "+
+			"to instrument language features newer than %s, install lockscope with go %s",
+			v, runtime.Version(), runtime.Version(), v, runtime.Version(), v))
 	}
 	for path, src := range pl.files {
 		rw.contents[path], rw.added[path] = src, true

@@ -145,6 +145,9 @@ func errorMessages(pkgs []*packages.Package, keep func(*packages.Package) bool) 
 			continue
 		}
 		for _, e := range preferTypeErrors(p.Errors) {
+			if tooNew(e) {
+				continue
+			}
 			if s := e.Error(); !seen[s] {
 				seen[s] = true
 				msgs = append(msgs, s)
@@ -152,6 +155,29 @@ func errorMessages(pkgs []*packages.Package, keep func(*packages.Package) bool) 
 		}
 	}
 	return msgs
+}
+
+// tooNew reports whether e is go/types refusing a go line newer than the
+// Go release lockscope was built with. The type checker goes on after it,
+// with every language feature it knows allowed, and the build itself uses
+// the toolchain the go line asks for; code that uses a feature this
+// go/types does not know still fails with errors of its own.
+func tooNew(e packages.Error) bool {
+	return e.Kind == packages.TypeError && strings.Contains(e.Msg, "requires newer Go version") &&
+		strings.Contains(e.Msg, "(application built with")
+}
+
+// newerGo returns the go line of the first package that go/types found too
+// new, or "".
+func newerGo(pkgs []*packages.Package) string {
+	for _, p := range pkgs {
+		for _, e := range p.Errors {
+			if tooNew(e) && p.Module != nil {
+				return p.Module.GoVersion
+			}
+		}
+	}
+	return ""
 }
 
 // preferTypeErrors returns the type checker's errors when there are any:

@@ -1,0 +1,2 @@
+// Package goflags is built with tags taken from GOFLAGS.
+package goflags
