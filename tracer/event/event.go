@@ -48,7 +48,10 @@ const (
 	KindStats Kind = "stats"
 	// KindSnapshot is the wait-for picture at one moment: Reason
 	// ("signal" or "exit"), Goroutines, Dump (every goroutine's stack in
-	// runtime.Stack's format).
+	// runtime.Stack's format), Unsettled. Goroutines and Dump are one
+	// consistent cut: every goroutine listed held and wanted exactly those
+	// locks from before the dump began until after it ended. Goroutines
+	// whose locks changed meanwhile are left out and listed in Unsettled.
 	KindSnapshot Kind = "snapshot"
 	// KindOverflow says a runtime table filled up and detection of Reason's
 	// kind stopped from here on.
@@ -140,6 +143,9 @@ type Event struct {
 	Reason     string      `json:"reason,omitempty"`
 	Goroutines []Goroutine `json:"goroutines,omitempty"`
 	Dump       string      `json:"dump,omitempty"`
+	// Unsettled are goroutines that took or released a lock while the
+	// snapshot was taken, so their locks at the time of Dump are unknown.
+	Unsettled []int64 `json:"unsettled,omitempty"`
 
 	Code int `json:"code,omitempty"`
 }

@@ -3,6 +3,7 @@ package lockrt
 import (
 	"os"
 	"runtime"
+	"slices"
 
 	"github.com/lockscope/lockscope/tracer/event"
 )
@@ -11,13 +12,64 @@ import (
 const maxDump = 8 << 20
 
 // snapshot writes KindSnapshot: every goroutine that holds or waits for a
-// lock, and every goroutine's stack.
+// lock, and every goroutine's stack, as one consistent cut (see cut).
 func (r *recorder) snapshot(reason string) {
 	writeProfiles() // first: a stopped target is killed once its snapshot is seen
 	writeTrace()    // likewise
-	gs := r.collect(0, 0)
+	gs, d, unsettled := r.cut()
 	r.emit(&event.Event{Kind: event.KindSnapshot, Reason: reason,
-		Goroutines: goroutinesOf(gs), Dump: dump()}, statesOf(nil, gs)...)
+		Goroutines: goroutinesOf(gs), Dump: d, Unsettled: unsettled}, statesOf(nil, gs)...)
+}
+
+// cutTries bounds how often cut retries to settle every goroutine.
+const cutTries = 3
+
+// cut reads the lock table and the goroutine dump as one consistent cut.
+// The table is read before and after the dump; a goroutine whose record is
+// the same both times held exactly those locks all through the dump, and so
+// at the same moment as every other such goroutine, whatever the scheduler
+// did. Goroutines whose records changed (they locked, unlocked, or ended
+// and were replaced meanwhile) are unsettled: retried a few times, then
+// left out of the cut and listed, so that no verdict rests on a torn read
+// (a goroutine that unlocked and exited between the two reads would
+// otherwise seem to have ended holding its lock).
+func (r *recorder) cut() ([]gstate, string, []int64) {
+	before := r.collect(0, 0)
+	for try := 1; ; try++ {
+		d := dump()
+		after := r.collect(0, 0)
+		settled, unsettled := settle(before, after)
+		if len(unsettled) == 0 || try == cutTries {
+			return settled, d, unsettled
+		}
+		before = after
+	}
+}
+
+// settle splits the goroutines of two table reads into those whose records
+// did not change between them (as read the second time) and the IDs of
+// those whose did, sorted.
+func settle(before, after []gstate) ([]gstate, []int64) {
+	old := make(map[int64]*gstate, len(before))
+	for i := range before {
+		old[before[i].id] = &before[i]
+	}
+	var settled []gstate
+	var unsettled []int64
+	for i := range after {
+		g := &after[i]
+		if b, ok := old[g.id]; ok && b.same(g) {
+			settled = append(settled, *g)
+		} else {
+			unsettled = append(unsettled, g.id)
+		}
+		delete(old, g.id)
+	}
+	for id := range old { // released everything, or ended and replaced
+		unsettled = append(unsettled, id)
+	}
+	slices.Sort(unsettled)
+	return settled, unsettled
 }
 
 // dump returns runtime.Stack of all goroutines, at most maxDump bytes.

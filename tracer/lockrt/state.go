@@ -85,13 +85,14 @@ func locksOf(es []entry) []event.Lock {
 // gstate is a copy of one goroutine's slot.
 type gstate struct {
 	id   int64
+	seq  uint32 // the record's fast-path section count when copied
 	held []entry
 	wait *entry
 }
 
 // copyOut copies the record s, to which the caller has exclusive access.
 func copyOut(s *slot) gstate {
-	g := gstate{id: s.owner, held: append([]entry(nil), s.held[:s.n]...)}
+	g := gstate{id: s.owner, seq: s.seq.Load(), held: append([]entry(nil), s.held[:s.n]...)}
 	if s.waitOn {
 		w := s.wait
 		g.wait = &w
@@ -124,4 +125,18 @@ func statesOf(dst []*state, gs []gstate) []*state {
 		}
 	}
 	return dst
+}
+
+// same reports whether two copies of one goroutine's record show no change
+// between them: no fast-path section, and the same held and wanted locks.
+func (g *gstate) same(h *gstate) bool {
+	if g.id != h.id || g.seq != h.seq || len(g.held) != len(h.held) || (g.wait == nil) != (h.wait == nil) {
+		return false
+	}
+	for i := range g.held {
+		if g.held[i] != h.held[i] {
+			return false
+		}
+	}
+	return g.wait == nil || *g.wait == *h.wait
 }

@@ -1,0 +1,3 @@
+module example.com/exitbusy
+
+go 1.22
