@@ -1,7 +1,12 @@
 // Package instrument rewrites a Go module so that its locks report to
 // lockscope's runtime, without touching the user's files: the result is a
-// build overlay (go build -overlay) and a temporary go.mod (-modfile) that
-// requires the runtime module. Result.BuildArgs gives the flags.
+// build overlay (go build -overlay) plus whatever brings the runtime into
+// the build in the go command's own mode for the target (see placement.go:
+// a temp go.mod in module mode, a temp go.work in workspace mode, overlay
+// packages inside the module in vendor mode). Result.BuildArgs and
+// Result.BuildEnv give the flags and environment; the target's go line,
+// toolchain line, GOFLAGS and -mod choice are never changed, so the build
+// is the one `go build` or `go test` would make.
 //
 // # What is rewritten
 //
@@ -41,7 +46,8 @@
 //
 // Edits are made by byte offset on the original text and never add or
 // remove a newline: the runtime's import is appended to the end of the last
-// import declaration ("); import lockscopert ..."), so every line of user
+// import declaration ("); import lockscopert ...", or to the package clause
+// in files with import "C"), so every line of user
 // code stays on its line and compiler messages and stack traces point at
 // the user's files. Rewritten files are not gofmt-formatted.
 //
@@ -85,7 +91,15 @@
 // # Limitations
 //
 // Only code the go command compiles with Config.BuildFlags on this platform
-// is rewritten; cgo files are left alone. A main-module value of a rewritten
+// is rewritten. Files with import "C" are type-checked in cgo's translation
+// and edited in the original through the translation's //line comments
+// (source.go). Other main modules of a workspace are built as they are. In
+// vendor mode the runtime is built without its assembly: goroutine IDs come
+// from runtime.Stack, which makes each lock operation cost about a
+// microsecond more, and test builds skip vet (which cannot enter a directory
+// that exists only in the overlay). A lockscope built with an older Go than
+// the target's go line type-checks it with its own go/types and says so in
+// Result.Notes. A main-module value of a rewritten
 // type passed to a dependency that wants *sync.Mutex no longer compiles
 // (the second type-check reports it as a LoadError with Instrumented set).
 // log.Fatal and exits from dependencies bypass lockrt.Exit.

@@ -20,20 +20,24 @@ func (fe *fileEdit) fixImports() {
 		if spec.Name != nil {
 			fe.replace(spec.Name, "_")
 		} else {
-			fe.edits = append(fe.edits, edit{fe.tf.Offset(spec.Path.Pos()), fe.tf.Offset(spec.Path.Pos()), "_ "})
+			at := fe.src.offset(spec.Path.Pos())
+			fe.edits = append(fe.edits, edit{at, at, "_ "})
 		}
 	}
 	if !fe.needRT {
 		return
 	}
 	at := fe.file.Name.End()
+	// In cgo's translation the last import may be one cgo wrote in place
+	// of import "C"; right after the package clause is always valid.
 	for _, d := range fe.file.Decls {
-		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT && !fe.src.translated() {
 			at = gd.End()
 		}
 	}
 	text := "; import " + fe.names.rt + " " + strconv.Quote(fe.names.rtPath)
-	fe.edits = append(fe.edits, edit{fe.tf.Offset(at), fe.tf.Offset(at), text})
+	off := fe.src.offset(at)
+	fe.edits = append(fe.edits, edit{off, off, text})
 }
 
 // importKey is the key of dropped for spec: its *types.PkgName,

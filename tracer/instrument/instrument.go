@@ -140,12 +140,12 @@ func Instrument(ctx context.Context, cfg Config) (*Result, error) {
 // main-module file and adds the hook files.
 func rewriteModule(g *graph, pkgs []*packages.Package, rtPath string) (*rewrite, error) {
 	rw := &rewrite{g: g, names: pickNames(pkgs, rtPath), contents: map[string][]byte{}, added: map[string]bool{}}
-	err := rw.eachFile(pkgs, func(p *packages.Package, f *ast.File, path string) error {
-		edits := newFileEdit(p, f, rw.names).rewriteFile()
+	err := rw.eachFile(pkgs, func(p *packages.Package, f *ast.File, src *source) error {
+		edits := newFileEdit(p, f, src, rw.names).rewriteFile()
 		if len(edits) == 0 {
 			return nil
 		}
-		return rw.edit(path, edits)
+		return rw.edit(src.path, edits)
 	})
 	if err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func rewriteModule(g *graph, pkgs []*packages.Package, rtPath string) (*rewrite,
 // eachFile calls fn once for each main-module file of pkgs, with the type
 // information of the first package that has it: the plain package for
 // non-test files, a test variant for _test.go files of tested packages.
-func (rw *rewrite) eachFile(pkgs []*packages.Package, fn func(*packages.Package, *ast.File, string) error) error {
+func (rw *rewrite) eachFile(pkgs []*packages.Package, fn func(*packages.Package, *ast.File, *source) error) error {
 	seen := map[string]bool{}
 	for _, p := range pkgs {
 		t := forTest(p.ID)
@@ -167,12 +167,15 @@ func (rw *rewrite) eachFile(pkgs []*packages.Package, fn func(*packages.Package,
 			continue
 		}
 		for _, f := range p.Syntax {
-			path := p.Fset.File(f.Pos()).Name()
-			if seen[path] || !within(rw.g.moduleDir, path) {
+			src, err := sourceOf(p, f, rw.g.moduleDir, rw.current)
+			if err != nil {
+				return err
+			}
+			if src == nil || seen[src.path] {
 				continue
 			}
-			seen[path] = true
-			if err := fn(p, f, path); err != nil {
+			seen[src.path] = true
+			if err := fn(p, f, src); err != nil {
 				return err
 			}
 		}
@@ -180,14 +183,23 @@ func (rw *rewrite) eachFile(pkgs []*packages.Package, fn func(*packages.Package,
 	return nil
 }
 
+// current returns the content of the file at path as the rewrite has it.
+func (rw *rewrite) current(path string) ([]byte, error) {
+	if src, ok := rw.contents[path]; ok {
+		return src, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading source: %w", err)
+	}
+	return src, nil
+}
+
 // edit applies edits to the current content of the file at path.
 func (rw *rewrite) edit(path string, edits []edit) error {
-	src, ok := rw.contents[path]
-	if !ok {
-		var err error
-		if src, err = os.ReadFile(path); err != nil {
-			return fmt.Errorf("reading source: %w", err)
-		}
+	src, err := rw.current(path)
+	if err != nil {
+		return err
 	}
 	out, err := applyEdits(src, edits)
 	if err != nil {

@@ -233,3 +233,22 @@ func TestLoadError(t *testing.T) {
 		t.Errorf("messages = %q, want one starting %q", le.Messages, want)
 	}
 }
+
+// TestCgoFile checks that a file with import "C", which the type checker
+// sees only in cgo's translation, is rewritten in place: its lock type
+// and calls, at the original file's lines, with the C preamble intact.
+func TestCgoFile(t *testing.T) {
+	in := instrumentModule(t, "cgo", false)
+	got := in.rewritten(t, "add.go")
+	for _, want := range []string{"mu    lockscopert.Mutex", "a.mu.LockAt(", "import \"C\"", "static int add(int a, int b)", "C.add(C.int(x), C.int(y))"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rewritten add.go lacks %q:\n%s", want, got)
+		}
+	}
+	if c := in.class(t, "Adder.mu"); c.Decl.File != filepath.Join(in.dir, "add.go") || c.Decl.Line != 13 {
+		t.Errorf("Adder.mu = %+v, want declared at add.go:13", c)
+	}
+	if n := len(strings.Split(got, "\n")); n != 24 { // 23 lines and the final newline
+		t.Errorf("rewritten add.go has %d lines, want 24 (no line moves)", n)
+	}
+}

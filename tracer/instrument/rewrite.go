@@ -3,7 +3,6 @@ package instrument
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
 	"sort"
 
@@ -20,7 +19,7 @@ const (
 type fileEdit struct {
 	pkg      *packages.Package
 	file     *ast.File
-	tf       *token.File
+	src      *source
 	names    *names
 	mainFunc types.Object // package main's func main, when it is being renamed
 	edits    []edit
@@ -30,9 +29,9 @@ type fileEdit struct {
 	dropped map[any]int
 }
 
-func newFileEdit(pkg *packages.Package, file *ast.File, n *names) *fileEdit {
-	fe := &fileEdit{pkg: pkg, file: file, tf: pkg.Fset.File(file.Pos()), names: n, dropped: map[any]int{}}
-	if pkg.Name == "main" && !isTestFile(fe.tf.Name()) {
+func newFileEdit(pkg *packages.Package, file *ast.File, src *source, n *names) *fileEdit {
+	fe := &fileEdit{pkg: pkg, file: file, src: src, names: n, dropped: map[any]int{}}
+	if pkg.Name == "main" && !isTestFile(src.path) {
 		fe.mainFunc, _ = pkg.Types.Scope().Lookup("main").(*types.Func)
 	}
 	return fe
@@ -40,7 +39,7 @@ func newFileEdit(pkg *packages.Package, file *ast.File, n *names) *fileEdit {
 
 // replace records an edit replacing node n's text.
 func (fe *fileEdit) replace(n ast.Node, text string) {
-	fe.edits = append(fe.edits, edit{fe.tf.Offset(n.Pos()), fe.tf.Offset(n.End()), text})
+	fe.edits = append(fe.edits, edit{fe.src.offset(n.Pos()), fe.src.offset(n.End()), text})
 }
 
 // rewriteFile computes the pass-1 edits of one file: lock types and os.Exit

@@ -33,8 +33,8 @@ type call struct {
 // packages, builds the site table and rewrites acquisitions to pass sites.
 func (rw *rewrite) instrumentCalls(pkgs []*packages.Package) (*event.SiteTable, error) {
 	var calls []*call
-	err := rw.eachFile(pkgs, func(p *packages.Package, f *ast.File, path string) error {
-		calls = append(calls, rw.findCalls(p, f, path)...)
+	err := rw.eachFile(pkgs, func(p *packages.Package, f *ast.File, src *source) error {
+		calls = append(calls, rw.findCalls(p, f, src)...)
 		return nil
 	})
 	if err != nil {
@@ -63,8 +63,7 @@ func (rw *rewrite) instrumentCalls(pkgs []*packages.Package) (*event.SiteTable, 
 }
 
 // findCalls returns the lock calls in file f of package p.
-func (rw *rewrite) findCalls(p *packages.Package, f *ast.File, path string) []*call {
-	tf := p.Fset.File(f.Pos())
+func (rw *rewrite) findCalls(p *packages.Package, f *ast.File, src *source) []*call {
 	var calls []*call
 	for _, d := range f.Decls {
 		fn, rtFn := declFunc(d), runtimeFunc(d)
@@ -83,8 +82,8 @@ func (rw *rewrite) findCalls(p *packages.Package, f *ast.File, path string) []*c
 			nm := &namer{pkg: p, rt: rw.names.rtPath, fn: fn, at: ce.Pos()}
 			if cls, ok := nm.lockCall(sel); ok {
 				calls = append(calls, &call{
-					path: path, off: tf.Offset(ce.Pos()), op: sel.Sel.Name,
-					selEnd: tf.Offset(sel.Sel.End()), rparen: tf.Offset(ce.Rparen),
+					path: src.path, off: src.offset(ce.Pos()), op: sel.Sel.Name,
+					selEnd: src.offset(sel.Sel.End()), rparen: src.offset(ce.Rparen),
 					cls: cls, frame: nm.frame(sel.Sel.Pos(), runtimePkg(p)+"."+rtFn),
 				})
 			}
