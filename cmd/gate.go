@@ -42,8 +42,7 @@ func countTargets(ctx context.Context, to tracer.Options, limit time.Duration) i
 	defer cancel()
 	args := append([]string{"list", "-e", "-f", "{{if or .TestGoFiles .XTestGoFiles}}t{{end}}"}, to.Patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = to.Dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
+	cmd.Dir = to.Dir // the user's environment: their workspace and GOFLAGS count
 	out, err := cmd.Output()
 	if err != nil {
 		return 1
