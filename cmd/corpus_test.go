@@ -27,11 +27,12 @@ type corpusCase struct {
 }
 
 // corpus covers the build setups in which lockscope must build exactly what
-// `go test` builds: go and toolchain lines, workspaces, vendoring, local
+// `go test` builds: go lines from 1.13 to 1.27 and toolchain lines, workspaces, vendoring, local
 // replacements, build flags, GOFLAGS, cgo, external test packages,
 // generated files with //line directives, testdata read relative to the
 // package, and tests that fail.
 var corpus = []corpusCase{
+	{name: "go113", want: []string{"TestOldGoLine"}},
 	{name: "go120", want: []string{"TestSharedLoopVariable"}},
 	{name: "go121", want: []string{"TestSharedLoopVariable"}},
 	{name: "go122", want: []string{"TestPerIterationLoopVariable"}},
@@ -55,7 +56,7 @@ var corpus = []corpusCase{
 // tests to pass, fail and skip: what lockscope runs is what go test runs.
 func TestCorpusSameAsGoTest(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs 28 modules")
+		t.Skip("builds and runs 30 modules")
 	}
 	bin := buildLockscope(t)
 	for _, toolchain := range []string{"local", "go1.27.3"} {

@@ -76,7 +76,7 @@ func writeRuntimeModule(src fs.FS, cacheDir, goLine string) (string, error) {
 	}
 	files := []srcFile{{"go.mod", []byte(mod)}}
 	for _, f := range sources {
-		files = append(files, srcFile{"tracer/" + f.name, f.data})
+		files = append(files, srcFile{"tracer/" + f.name, atLanguage(f.name, f.data)})
 	}
 	h := sha256.New()
 	for _, f := range files {
@@ -112,6 +112,26 @@ func writeRuntimeModule(src fs.FS, cacheDir, goLine string) (string, error) {
 	return dir, nil
 }
 
+// rtLanguage is the Go language version the runtime is written for. Its
+// go.mod carries the target's go line, which may be older (go 1.13, say);
+// a //go:build constraint on a file sets that file's language version to
+// at least go1.21 whatever the module's (go/types and the compiler since
+// Go 1.22), so every runtime file is compiled as go1.21 code.
+const rtLanguage = "go1.21"
+
+// atLanguage adds rtLanguage to the build constraint of a Go file.
+func atLanguage(name string, data []byte) []byte {
+	if path.Ext(name) != ".go" {
+		return data
+	}
+	const build = "//go:build "
+	if bytes.HasPrefix(data, []byte(build)) {
+		line, rest, _ := bytes.Cut(data[len(build):], []byte("\n"))
+		return append([]byte(build+rtLanguage+" && ("+string(line)+")\n"), rest...)
+	}
+	return append([]byte(build+rtLanguage+"\n\n"), data...)
+}
+
 // inModuleDir is the directory, relative to the target module's root, that
 // holds the runtime when it is compiled as part of that module (vendor
 // mode). A leading underscore keeps it out of the go command's ./...
@@ -134,6 +154,7 @@ func inModuleSources(src fs.FS, modDir, modPath string) (map[string][]byte, erro
 	out := map[string][]byte{}
 	for _, f := range sources {
 		data, keep := withoutAssembly(f.name, f.data)
+		data = atLanguage(f.name, data)
 		if !keep {
 			continue
 		}
