@@ -57,6 +57,9 @@ type Result struct {
 	Processes  []*Process
 	// SitesPath is where the site table was saved.
 	SitesPath string
+	// Cached is set when the instrumented build of an earlier run, with
+	// the same inputs, was reused.
+	Cached bool
 }
 
 // BuildError is a target that could not be built or type-checked. Output is
@@ -77,40 +80,109 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Runs < 1 {
 		o.Runs = 1
 	}
-	work, err := os.MkdirTemp("", "lockscope-build-")
-	if err != nil {
-		return nil, fmt.Errorf("create build directory: %w", err)
-	}
-	defer os.RemoveAll(work)
 	artifacts := filepath.Join(o.OutDir, "artifacts")
 	if err := resetDir(artifacts); err != nil {
 		return nil, err
 	}
-	progress(o.Progress, "instrumenting %s", strings.Join(o.Patterns, " "))
 	bctx, cancel := ctx, context.CancelFunc(func() {})
 	if o.BuildTimeout > 0 {
 		bctx, cancel = context.WithTimeout(ctx, o.BuildTimeout)
 	}
 	defer cancel()
-	inst, buildArgs, binArgs, err := instrumentTarget(bctx, o, work)
+	buildFlags, binFlags := o.splitArgs()
+	b, err := prepare(bctx, o, buildFlags)
 	if err != nil {
 		return nil, buildDeadline(ctx, bctx, o.BuildTimeout, err)
 	}
-	for _, n := range inst.Notes {
+	if !b.cached && b.dir != "" && strings.HasPrefix(filepath.Base(b.dir), "tmp-") {
+		defer os.RemoveAll(b.dir) // not stored in the cache
+	}
+	for _, n := range b.Notes {
 		progress(o.Progress, "%s", n)
 	}
-	res := &Result{Sites: inst.Sites, ModuleDir: inst.ModuleDir, ModulePath: inst.ModulePath}
-	res.GoVersion = goVersion(inst.ModuleDir)
+	res := &Result{Sites: b.Sites, ModuleDir: b.ModuleDir, ModulePath: b.ModulePath, GoVersion: b.GoVersion, Cached: b.cached}
 	res.SitesPath = filepath.Join(artifacts, "sites.json")
-	if err := writeJSON(res.SitesPath, inst.Sites); err != nil {
+	if err := writeJSON(res.SitesPath, b.Sites); err != nil {
 		return nil, err
 	}
-	targets, err := buildTargets(bctx, o, inst, buildArgs, binArgs, work)
-	if err != nil {
-		return nil, buildDeadline(ctx, bctx, o.BuildTimeout, err)
-	}
-	res.Processes = runTargets(ctx, o, targets, artifacts)
+	stop := b.keepUsing()
+	res.Processes = runTargets(ctx, o, b.targets(o, binFlags), artifacts)
+	stop()
 	return res, nil
+}
+
+// splitArgs sorts Args into the flags of the build and those of the
+// binary.
+func (o Options) splitArgs() (build, binary []string) {
+	if o.Test {
+		build, binary = splitTestFlags(o.Args)
+	} else {
+		binary = o.Args
+	}
+	if o.Race {
+		build = append(build, "-race")
+	}
+	return build, binary
+}
+
+// cacheDir is where the runtime module and cached builds live.
+func (o Options) cacheDir() string {
+	if o.CacheDir != "" {
+		return o.CacheDir
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		c = os.TempDir()
+	}
+	return filepath.Join(c, "lockscope")
+}
+
+// prepare returns the instrumented build of the target: the cached one
+// when nothing it depends on changed, else a new one, stored for next time.
+func prepare(ctx context.Context, o Options, buildFlags []string) (*build, error) {
+	cache := o.cacheDir()
+	key, err := buildKey(ctx, o, buildFlags)
+	if err != nil {
+		progress(o.Progress, "build cache off: %v", err)
+		key = ""
+	}
+	if b := lookupBuild(cache, key); b != nil {
+		progress(o.Progress, "reusing the instrumented build of %s (unchanged since it was built)", strings.Join(o.Patterns, " "))
+		return b, nil
+	}
+	root := filepath.Join(cache, "builds")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("create build directory: %w", err)
+	}
+	work, err := os.MkdirTemp(root, "tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("create build directory: %w", err)
+	}
+	b, err := newBuild(ctx, o, cache, work, buildFlags)
+	if err != nil {
+		os.RemoveAll(work)
+		return nil, err
+	}
+	os.RemoveAll(filepath.Join(work, "overlay")) // only the build needed it
+	storeBuild(cache, key, b)
+	return b, nil
+}
+
+// newBuild instruments and builds the target in work.
+func newBuild(ctx context.Context, o Options, cache, work string, buildFlags []string) (*build, error) {
+	progress(o.Progress, "instrumenting %s", strings.Join(o.Patterns, " "))
+	inst, err := instrumentTarget(ctx, o, cache, work, buildFlags)
+	if err != nil {
+		return nil, err
+	}
+	b := &build{
+		Sites: inst.Sites, ModuleDir: inst.ModuleDir, ModulePath: inst.ModulePath,
+		GoVersion: goVersion(inst.ModuleDir), Notes: inst.Notes, dir: work,
+	}
+	if err := buildBinaries(ctx, o, inst, append(inst.BuildArgs(), buildFlags...), b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // buildDeadline names the cause when the build deadline, not the caller,
@@ -122,27 +194,10 @@ func buildDeadline(ctx, bctx context.Context, d time.Duration, err error) error 
 	return err
 }
 
-func instrumentTarget(ctx context.Context, o Options, work string) (*instrument.Result, []string, []string, error) {
-	cache := o.CacheDir
-	if cache == "" {
-		c, err := os.UserCacheDir()
-		if err != nil {
-			c = os.TempDir()
-		}
-		cache = filepath.Join(c, "lockscope")
-	}
-	var buildFlags, binFlags []string
-	if o.Test {
-		buildFlags, binFlags = splitTestFlags(o.Args)
-	} else {
-		binFlags = o.Args
-	}
-	if o.Race {
-		buildFlags = append(buildFlags, "-race")
-	}
+func instrumentTarget(ctx context.Context, o Options, cache, work string, buildFlags []string) (*instrument.Result, error) {
 	overlay := filepath.Join(work, "overlay")
 	if err := os.MkdirAll(overlay, 0o755); err != nil {
-		return nil, nil, nil, fmt.Errorf("create overlay directory: %w", err)
+		return nil, fmt.Errorf("create overlay directory: %w", err)
 	}
 	inst, err := instrument.Instrument(ctx, instrument.Config{
 		Dir: o.Dir, Patterns: o.Patterns, Tests: o.Test, BuildFlags: loadFlags(buildFlags),
@@ -150,12 +205,9 @@ func instrumentTarget(ctx context.Context, o Options, work string) (*instrument.
 	})
 	var le *instrument.LoadError
 	if errors.As(err, &le) {
-		return nil, nil, nil, &BuildError{Output: le.Error()}
+		return nil, &BuildError{Output: le.Error()}
 	}
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return inst, append(inst.BuildArgs(), buildFlags...), binFlags, nil
+	return inst, err
 }
 
 // loadFlags keeps the build flags that change which files and modules are
@@ -179,29 +231,40 @@ type target struct {
 	args          []string
 }
 
-func buildTargets(ctx context.Context, o Options, inst *instrument.Result, buildArgs, binArgs []string, work string) ([]target, error) {
-	bin := filepath.Join(work, "bin")
+// targets are the runs of b's binaries, with binFlags.
+func (b *build) targets(o Options, binFlags []string) []target {
+	var out []target
+	for _, bin := range b.Binaries {
+		t := target{pkg: bin.Package, bin: filepath.Join(b.dir, "bin", bin.File), dir: bin.Dir, args: binFlags}
+		if o.Test {
+			t.args = testBinaryArgs(binFlags, o.Timeout)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// buildBinaries builds the program or the test binaries into b.dir/bin and
+// lists them in b.
+func buildBinaries(ctx context.Context, o Options, inst *instrument.Result, buildArgs []string, b *build) error {
+	bin := filepath.Join(b.dir, "bin")
 	if err := os.MkdirAll(bin, 0o755); err != nil {
-		return nil, fmt.Errorf("create build directory: %w", err)
+		return fmt.Errorf("create build directory: %w", err)
 	}
 	if !o.Test {
 		if len(inst.Packages) != 1 {
-			return nil, fmt.Errorf("run needs exactly one main package, %q matches %d", strings.Join(o.Patterns, " "), len(inst.Packages))
+			return fmt.Errorf("run needs exactly one main package, %q matches %d", strings.Join(o.Patterns, " "), len(inst.Packages))
 		}
-		t := target{pkg: inst.Packages[0], bin: filepath.Join(bin, "target"), dir: o.Dir, args: binArgs}
-		progress(o.Progress, "building %s", t.pkg)
-		args := append([]string{"build", "-o", t.bin}, buildArgs...)
-		return []target{t}, goBuild(ctx, inst, append(args, t.pkg))
+		b.Binaries = []binary{{Package: inst.Packages[0], File: "target", Dir: o.Dir}}
+		progress(o.Progress, "building %s", inst.Packages[0])
+		args := append([]string{"build", "-o", filepath.Join(bin, "target")}, buildArgs...)
+		return goBuild(ctx, inst, append(args, inst.Packages[0]))
 	}
-	var targets []target
 	for _, pkg := range inst.TestPackages {
-		targets = append(targets, target{
-			pkg: pkg, bin: filepath.Join(bin, label(inst.ModulePath, pkg)+".test"),
-			dir: packageDir(inst, pkg), args: testBinaryArgs(binArgs, o.Timeout),
-		})
+		b.Binaries = append(b.Binaries, binary{Package: pkg, File: label(inst.ModulePath, pkg) + ".test", Dir: packageDir(inst, pkg)})
 	}
-	progress(o.Progress, "building %d test binaries", len(targets))
-	return targets, buildTests(ctx, inst, buildArgs, targets)
+	progress(o.Progress, "building %d test binaries", len(b.Binaries))
+	return buildTests(ctx, inst, buildArgs, b.targets(o, nil))
 }
 
 // buildTests builds test binaries two at a time; the go command's cache
