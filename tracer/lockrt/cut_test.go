@@ -44,3 +44,21 @@ func TestSettle(t *testing.T) {
 		})
 	}
 }
+
+// TestSettleMidUnlock: a goroutine whose record still lists a lock whose
+// instance names another holder is between the real Unlock and its
+// record's update, however long it stays there.
+func TestSettleMidUnlock(t *testing.T) {
+	st := &state{}
+	st.holder.Store(2) // goroutine 2 took the lock after 1 really unlocked it
+	record := func(g int64) gstate {
+		s := newSlot(g, false)
+		s.held[0], s.n = entry{st: st}, 1
+		return copyOut(s)
+	}
+	g1, g2 := record(1), record(2)
+	settled, unsettled := settle([]gstate{g1, g2}, []gstate{g1, g2})
+	if len(settled) != 1 || settled[0].id != 2 || !slices.Equal(unsettled, []int64{1}) {
+		t.Errorf("settled %+v, unsettled %v; want only goroutine 2 settled", settled, unsettled)
+	}
+}

@@ -28,8 +28,12 @@ const cutTries = 3
 // The table is read before and after the dump; a goroutine whose record is
 // the same both times held exactly those locks all through the dump, and so
 // at the same moment as every other such goroutine, whatever the scheduler
-// did. Goroutines whose records changed (they locked, unlocked, or ended
-// and were replaced meanwhile) are unsettled: retried a few times, then
+// did — unless it is in the middle of an Unlock, between the real unlock
+// and its record's update (the instance already names no holder, or
+// another), where it may stay for a while when it is not scheduled.
+// Goroutines whose records changed (they locked, unlocked, or ended and
+// were replaced meanwhile) or were mid-unlock are unsettled: retried a few
+// times, then
 // left out of the cut and listed, so that no verdict rests on a torn read
 // (a goroutine that unlocked and exited between the two reads would
 // otherwise seem to have ended holding its lock).
@@ -48,7 +52,7 @@ func (r *recorder) cut() ([]gstate, string, []int64) {
 
 // settle splits the goroutines of two table reads into those whose records
 // did not change between them (as read the second time) and the IDs of
-// those whose did, sorted.
+// those whose did, or whose record was in the middle of a change, sorted.
 func settle(before, after []gstate) ([]gstate, []int64) {
 	old := make(map[int64]*gstate, len(before))
 	for i := range before {
@@ -58,7 +62,7 @@ func settle(before, after []gstate) ([]gstate, []int64) {
 	var unsettled []int64
 	for i := range after {
 		g := &after[i]
-		if b, ok := old[g.id]; ok && b.same(g) {
+		if b, ok := old[g.id]; ok && b.same(g) && !g.moving {
 			settled = append(settled, *g)
 		} else {
 			unsettled = append(unsettled, g.id)

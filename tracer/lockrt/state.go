@@ -88,11 +88,20 @@ type gstate struct {
 	seq  uint32 // the record's fast-path section count when copied
 	held []entry
 	wait *entry
+	// moving is set when a write-held entry's instance names another
+	// holder: the goroutine is between the real Unlock and the update of
+	// its record (or a lock changes hands), so the record is not the truth.
+	moving bool
 }
 
 // copyOut copies the record s, to which the caller has exclusive access.
 func copyOut(s *slot) gstate {
 	g := gstate{id: s.owner, seq: s.seq.Load(), held: append([]entry(nil), s.held[:s.n]...)}
+	for i := range g.held {
+		if e := &g.held[i]; !e.read && e.st.holder.Load() != g.id {
+			g.moving = true
+		}
+	}
 	if s.waitOn {
 		w := s.wait
 		g.wait = &w
