@@ -199,12 +199,25 @@ func TestRaceFailure(t *testing.T) {
 		{"test failed by the race and an error", Process{ExitCode: 1, Output: strings.Replace(test, "    testing.go:", "    go_test.go:30: want 2, got 1\n    testing.go:", 1)}, true},
 		{"panic after a race", Process{ExitCode: 2, Output: readRace(t, "interleaved.output") + "panic: boom\n"}, true},
 		{"exit 66 without reports", Process{ExitCode: 66, Output: "bye\n"}, true},
+		// Real test binaries whose reports went to a log file, as under
+		// lockscope --race (testdata/racegen).
+		{"race outside of any test, bare FAIL", Process{ExitCode: 1, Output: readRace(t, "outside.output"), RaceLogs: []string{"outside.race"}}, false},
+		{"bare FAIL without the race line", Process{ExitCode: 1, Output: "FAIL\n", RaceLogs: []string{"outside.race"}}, true},
+		{"subtests that logged, then raced", Process{ExitCode: 1, Package: "racegen/logged", Output: readRace(t, "logged.output"), RaceLogs: []string{"logged.race"}}, false},
+		{"subtests that logged, then raced (-test.v)", Process{ExitCode: 1, Package: "racegen/logged", Output: readRace(t, "logged-v.output"), RaceLogs: []string{"logged-v.race"}}, false},
+		{"a subtest that failed a check, then raced", Process{ExitCode: 1, Output: strings.Replace(readRace(t, "logged.output"),
+			"logged_test.go:31: subtest b done", "logged_test.go:13: check failed", 1), RaceLogs: []string{"logged.race"}}, true},
+		{"a test that failed silently", Process{ExitCode: 1, Output: readRace(t, "logged.output") + "--- FAIL: TestOther (0.00s)\nFAIL\n", RaceLogs: []string{"logged.race"}}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			proc := tt.proc
 			proc.Run = 1
-			if len(proc.RaceLogs) > 0 {
+			proc.Package = strings.ReplaceAll(proc.Package, "racegen/", srcRoot(t)+"/") // as raceLog does
+			switch {
+			case len(proc.RaceLogs) > 0 && proc.RaceLogs[0] != "LOG":
+				proc.RaceLogs = []string{raceLog(t, readRace(t, proc.RaceLogs[0]))}
+			case len(proc.RaceLogs) > 0:
 				proc.RaceLogs = []string{raceLog(t, readRace(t, "halflocked.race"))}
 			}
 			res := analyzeRace(t, nil, &proc)
