@@ -230,3 +230,32 @@ func TestRaceFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestRaceTitleNamesBothSides: when the race detector lost one access's
+// stack, the title still names a function for both sides: the goroutine's
+// creation site, or the main goroutine.
+func TestRaceTitleNamesBothSides(t *testing.T) {
+	whole := readRace(t, "halflocked.race")
+	tests := []struct{ name, from, want string }{
+		{"goroutine's stack lost", "  main.(*Stats).Add()\n      racegen/halflocked/main.go:19 +0xa8\n  main.main.func1()\n      racegen/halflocked/main.go:31 +0x44\n",
+			": write in a goroutine started in main (main.go:29), read in Stats.Total"},
+		{"main goroutine's stack lost", "  main.(*Stats).Total()\n      racegen/halflocked/main.go:23 +0x10a\n  main.main()\n      racegen/halflocked/main.go:35 +0x114\n",
+			": write in Stats.Add, read in the main goroutine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(whole, tt.from) {
+				t.Fatalf("halflocked.race changed: no %q", tt.from)
+			}
+			rep := strings.Replace(whole, tt.from, "  [failed to restore the stack]\n", 1)
+			res := analyzeRace(t, nil, &Process{Run: 1, ExitCode: 66, RaceLogs: []string{raceLog(t, rep)}})
+			fs := findingsOf(res, "data-race")
+			if len(fs) != 1 || !strings.HasSuffix(fs[0].Title, tt.want) || strings.Contains(fs[0].Title, " in ,") {
+				t.Fatalf("findings %+v, want one titled ...%s", fs, tt.want)
+			}
+			if !strings.Contains(fs[0].Message, "could not restore the stack") {
+				t.Errorf("message does not say a stack was lost: %s", fs[0].Message)
+			}
+		})
+	}
+}
