@@ -102,14 +102,9 @@ func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Fra
 		pr.Label(), what, Where(key), strings.Join(names, ", "), times, blockDur(b.TotalNs), blockDur(b.MaxNs))
 	evs := []Evidence{{Role: fmt.Sprintf("goroutine %d blocks on %s holding %s", b.G, what, strings.Join(names, ", ")),
 		Goroutine: b.G, Stack: orEmpty(st), Held: names}}
-	switch {
-	case released && len(ub) > 0:
-		msg += fmt.Sprintf(" Goroutine %d unblocked it from %s.", b.By, Where(ukey))
+	msg += releaseWords(b, released, ukey)
+	if released {
 		evs = append(evs, Evidence{Role: fmt.Sprintf("goroutine %d unblocks it", b.By), Goroutine: b.By, Stack: ub})
-	case ioRelease(b.Unblocker) && b.By >= 0:
-		msg += fmt.Sprintf(" It waited for goroutine %d, in %s, to finish its own I/O on the same file or connection; that I/O waits for no lock of the program, so the two cannot deadlock.", b.By, Where(ukey))
-	default:
-		msg += " The Go runtime ended the wait (a timer, the network poller or a system call), not another goroutine of the program."
 	}
 	if len(taken) > 0 {
 		msg += fmt.Sprintf(" That goroutine also acquires %s: had it wanted the lock while this %s waited, neither could have proceeded. This run did not deadlock; another interleaving does.",
@@ -128,9 +123,21 @@ func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Fra
 		Kind: "blocking-under-lock", Severity: Warning, Confidence: Observed, Package: pr.Process.Package,
 		Title:   fmt.Sprintf("%s is held across %s in %s", strings.Join(names, ", "), what, shortFunc(key.Func)),
 		Message: msg, Locks: names, Evidence: evs,
-		Advice: fmt.Sprintf("Release %s before the %s in %s: read or copy the shared state under the lock, unlock, then block.",
+		Advice: fmt.Sprintf("Release %s before %s in %s: read or copy the shared state under the lock, unlock, then block.",
 			strings.Join(names, ", "), what, Where(key)),
 	}
+}
+
+// releaseWords says what ended b: a goroutine of the program (released),
+// the end of another goroutine's I/O on the same file, or the runtime.
+func releaseWords(b *gtrace.Block, released bool, ukey Frame) string {
+	switch {
+	case released:
+		return fmt.Sprintf(" Goroutine %d unblocked it from %s.", b.By, Where(ukey))
+	case ioRelease(b.Unblocker) && b.By >= 0:
+		return fmt.Sprintf(" It waited for goroutine %d, in %s, to finish its own I/O on the same file or connection; that I/O waits for no lock of the program, so the two cannot deadlock.", b.By, Where(ukey))
+	}
+	return " The Go runtime ended the wait (a timer, the network poller or a system call), not another goroutine of the program."
 }
 
 // programRelease reports whether a goroutine of the program ended b by a

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/lockscope/lockscope/tracer/event"
@@ -154,12 +153,12 @@ func (p *Pass) computeWriterGates(cls string) []string {
 	}
 	src, sites := newSources(p.Input.ModuleDir), newLockSites(tab)
 	var common map[string]bool
-	any := false
+	found := false
 	for _, s := range tab.Sites {
 		if s.ID <= 0 || s.Op != "Lock" || s.Class <= 0 || int(s.Class) >= len(tab.Classes) || tab.Classes[s.Class].Name != cls {
 			continue
 		}
-		any = true
+		found = true
 		gate := map[string]bool{}
 		for _, c := range recorded[s.ID] {
 			gate[c] = true
@@ -176,12 +175,10 @@ func (p *Pass) computeWriterGates(cls string) []string {
 			return nil
 		}
 	}
-	if !any {
+	if !found {
 		return nil
 	}
-	out := sortedKeys(common)
-	sort.Strings(out)
-	return out
+	return sortedKeys(common)
 }
 
 // recordedWriterGates returns, per Lock site of cls, the classes write-held
