@@ -259,3 +259,20 @@ func TestRaceTitleNamesBothSides(t *testing.T) {
 		})
 	}
 }
+
+// FuzzTestsRaceOnly: the reading of a test binary's output never panics,
+// and never calls a run race-only without a race message in it.
+func FuzzTestsRaceOnly(f *testing.F) {
+	for _, name := range []string{"test.output", "logged.output", "logged-v.output", "outside.output"} {
+		data := readRace(f, name)
+		f.Add(data)
+		f.Add(data[:len(data)/2])
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lines := strings.Split(s, "\n")
+		everyLog := func(string, int) bool { return true }
+		if testsRaceOnly(lines, everyLog) && !strings.Contains(s, raceDetected) {
+			t.Fatalf("race-only without %q", raceDetected)
+		}
+	})
+}
