@@ -455,3 +455,27 @@ func TestReleaseWithoutAcquire(t *testing.T) {
 		t.Errorf("no unlock-of-unlocked on Pool.mu with pool.go:7 in its stack; findings:\n%s", summarize(res))
 	}
 }
+
+// TestRaceOnlyFailureIsItsRaces: test binaries that fail only because the
+// race detector fired — a race in TestMain (a bare FAIL after "race
+// detected outside of test execution") and parallel subtests that log and
+// race — give their data-race findings and no target-failure.
+func TestRaceOnlyFailureIsItsRaces(t *testing.T) {
+	t.Parallel()
+	dir := programModule(t, "raceonly")
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "test", "./...", "--race", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	races := map[string]bool{}
+	for _, f := range res.Findings {
+		switch f.Kind {
+		case "target-failure":
+			t.Errorf("target-failure beside the races: %s: %s", f.Title, f.Message)
+		case "data-race":
+			races[f.Package] = true
+		}
+	}
+	if code != ExitFindings || !races["example.com/raceonly/outside"] || !races["example.com/raceonly/logged"] {
+		t.Errorf("exit %d, data races in %v; want %d and races in both packages; findings:\n%s\n%s", code, races, ExitFindings, summarize(res), stderr)
+	}
+}

@@ -286,17 +286,18 @@ func TestHandedOffLockOrdersNothing(t *testing.T) {
 func programModule(t *testing.T, name string) string {
 	t.Helper()
 	src := filepath.Join("testdata", "programs", name)
-	entries, err := os.ReadDir(src)
+	files := map[string]string{}
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(src, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	files := map[string]string{}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = string(data)
 	}
 	return writeModule(t, files)
 }
