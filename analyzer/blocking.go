@@ -16,12 +16,14 @@ import (
 // execution trace's completed blocks: a channel operation, select,
 // WaitGroup or Cond wait, sleep or network wait whose blocking stack holds
 // a lock. Which locks a stack holds is derived statically from the stack
-// and the site table (see racelockset.go). When the goroutine that ended
-// the block was itself seen acquiring one of those locks — it logged a
-// contended wait for the class, or a function of its unblocking stack has
-// an acquisition site of the class — the finding is a predicted
-// mixed-deadlock instead: had it wanted the lock while the block waited,
-// neither could have proceeded.
+// and the site table (see racelockset.go). When a goroutine of the program
+// released the block (see programRelease) and was itself seen acquiring
+// one of those locks — it logged a contended wait for the class, or a
+// function of its unblocking stack has an acquisition site of the class —
+// the finding is a predicted mixed-deadlock instead: had it wanted the lock
+// while the block waited, neither could have proceeded. A block that the
+// runtime ended (a timer, the network poller, the end of another
+// goroutine's I/O on the same file) stays a blocking-under-lock warning.
 func runBlocking(p *Pass) ([]Finding, error) {
 	src, sites := newSources(p.Input.ModuleDir), newLockSites(p.Model.Sites)
 	byID := map[string]int{}
@@ -82,9 +84,10 @@ func blockingReason(r string) bool {
 func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Frame, held []heldLock) Finding {
 	key := p.keyFrame(st)
 	var names, taken []string
+	released := programRelease(b)
 	for _, h := range held {
 		names = append(names, h.Name)
-		if b.By != b.G && p.unblockerTakes(pr, src, b, h.Name) {
+		if released && p.unblockerTakes(pr, src, b, h.Name) {
 			taken = append(taken, h.Name)
 		}
 	}
@@ -94,12 +97,13 @@ func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Fra
 	if b.Count != 1 {
 		times += "s"
 	}
+	what := blockWords(b)
 	msg := fmt.Sprintf("In %s a goroutine blocked on %s in %s while holding %s, %s (%s in all, worst %s).",
-		pr.Label(), b.Reason, Where(key), strings.Join(names, ", "), times, blockDur(b.TotalNs), blockDur(b.MaxNs))
-	evs := []Evidence{{Role: fmt.Sprintf("goroutine %d blocks on %s holding %s", b.G, b.Reason, strings.Join(names, ", ")),
+		pr.Label(), what, Where(key), strings.Join(names, ", "), times, blockDur(b.TotalNs), blockDur(b.MaxNs))
+	evs := []Evidence{{Role: fmt.Sprintf("goroutine %d blocks on %s holding %s", b.G, what, strings.Join(names, ", ")),
 		Goroutine: b.G, Stack: orEmpty(st), Held: names}}
-	if len(ub) > 0 {
-		msg += fmt.Sprintf(" Goroutine %d unblocked it from %s.", b.By, Where(ukey))
+	msg += releaseWords(b, released, ukey)
+	if released {
 		evs = append(evs, Evidence{Role: fmt.Sprintf("goroutine %d unblocks it", b.By), Goroutine: b.By, Stack: ub})
 	}
 	if len(taken) > 0 {
@@ -117,11 +121,98 @@ func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Fra
 	return Finding{
 		ID:   fingerprint("blocking-under-lock", append([]string{b.Reason}, names...), []string{stackFunc(key), pr.Process.Package}),
 		Kind: "blocking-under-lock", Severity: Warning, Confidence: Observed, Package: pr.Process.Package,
-		Title:   fmt.Sprintf("%s is held across a %s in %s", strings.Join(names, ", "), b.Reason, shortFunc(key.Func)),
+		Title:   fmt.Sprintf("%s is held across %s in %s", strings.Join(names, ", "), what, shortFunc(key.Func)),
 		Message: msg, Locks: names, Evidence: evs,
-		Advice: fmt.Sprintf("Release %s before the %s in %s: read or copy the shared state under the lock, unlock, then block.",
-			strings.Join(names, ", "), b.Reason, Where(key)),
+		Advice: fmt.Sprintf("Release %s before %s in %s: read or copy the shared state under the lock, unlock, then block.",
+			strings.Join(names, ", "), what, Where(key)),
 	}
+}
+
+// releaseWords says what ended b: a goroutine of the program (released),
+// the end of another goroutine's I/O on the same file, or the runtime.
+func releaseWords(b *gtrace.Block, released bool, ukey Frame) string {
+	switch {
+	case released:
+		return fmt.Sprintf(" Goroutine %d unblocked it from %s.", b.By, Where(ukey))
+	case ioRelease(b.Unblocker) && b.By >= 0:
+		return fmt.Sprintf(" It waited for goroutine %d, in %s, to finish its own I/O on the same file or connection; that I/O waits for no lock of the program, so the two cannot deadlock.", b.By, Where(ukey))
+	}
+	return " The Go runtime ended the wait (a timer, the network poller or a system call), not another goroutine of the program."
+}
+
+// programRelease reports whether a goroutine of the program ended b by a
+// channel operation or a sync primitive (Unlock, WaitGroup.Done,
+// Cond.Signal): only such a goroutine can itself be held up by a lock that
+// the blocked one holds. Judged from the unblocking stack of the trace's
+// Waiting->Runnable transition: the frames of the runtime at its top, then
+// the first frame outside it. A sleep or network wait is ended by the
+// runtime's timers and network poller; a wait for a file's or connection's
+// own lock (internal/poll) ends when another goroutine's I/O returns, and
+// that I/O waits for no lock of the program; a timer's channel send
+// (package time) is the runtime's. A loopback connection whose peer
+// goroutine takes the lock would be a mixed deadlock, but the trace does
+// not name the peer, so network waits are never predicted as one.
+func programRelease(b *gtrace.Block) bool {
+	if b.By < 0 || b.By == b.G || len(b.Unblocker) == 0 ||
+		b.Reason == gtrace.ReasonNetwork || b.Reason == gtrace.ReasonSleep {
+		return false
+	}
+	chanOp := false
+	for _, f := range b.Unblocker {
+		switch {
+		case strings.HasPrefix(f.Func, "runtime."):
+			chanOp = chanOp || runtimeChanOp(f.Func)
+			continue
+		case strings.HasPrefix(f.Func, "sync."), strings.HasPrefix(f.Func, "internal/sync."):
+			return true
+		case strings.HasPrefix(f.Func, "time."), strings.HasPrefix(f.Func, "internal/poll."),
+			strings.HasPrefix(f.Func, "os/signal."):
+			return false
+		}
+		return chanOp
+	}
+	return false // the runtime's frames only: the scheduler, the poller
+}
+
+// runtimeChanOp reports whether fn is the runtime's side of a channel
+// operation.
+func runtimeChanOp(fn string) bool {
+	for _, op := range []string{"runtime.chansend", "runtime.chanrecv", "runtime.closechan",
+		"runtime.selectgo", "runtime.selectnb", "runtime.send", "runtime.recv"} {
+		if strings.HasPrefix(fn, op) {
+			return true
+		}
+	}
+	return false
+}
+
+// ioRelease reports whether an unblocking stack is the end of I/O on a
+// file or connection: the release of its internal lock.
+func ioRelease(st []gtrace.Frame) bool {
+	for _, f := range st {
+		if strings.HasPrefix(f.Func, "internal/poll.") {
+			return true
+		}
+	}
+	return false
+}
+
+// blockWords names what a block waited for. A "network" wait of the trace
+// is any I/O through the poller, files and pipes included, and a wait for
+// a file's own lock while another goroutine writes it.
+func blockWords(b *gtrace.Block) string {
+	if b.Reason != gtrace.ReasonNetwork {
+		return "a " + b.Reason
+	}
+	for _, f := range b.Stack {
+		switch {
+		case strings.HasPrefix(f.Func, "os.(*File)."):
+			return "I/O on a file or pipe"
+		case strings.HasPrefix(f.Func, "net."), strings.HasPrefix(f.Func, "crypto/tls."):
+			return "network I/O"
+		}
+	}
+	return "I/O"
 }
 
 // unblockerTakes reports whether the goroutine that ended b was seen

@@ -42,9 +42,11 @@ type lockUse struct {
 
 // siteDelay is the delay charged to one function's stacks.
 type siteDelay struct {
-	Frame   Frame   // the Unlock or Lock call
-	Stack   []Frame // the heaviest stack through it
-	LockAt  int     // the line that took the lock, for holders; 0 if unknown
+	Frame Frame   // the Unlock or Lock call
+	Stack []Frame // the heaviest stack through it
+	// Acquire is where a holder's critical section began, the Lock or
+	// RLock call (see siteIndex.acquireOf); zero if unknown.
+	Acquire Frame
 	Count   int64
 	DelayNs int64
 }
@@ -141,7 +143,7 @@ func addDelay(by map[string]map[string]*siteDelay, s LockSample, ix *siteIndex, 
 	if d == nil {
 		d = &siteDelay{Frame: f, Stack: s.Stack}
 		if kind == MutexProfile {
-			d.LockAt = ix.lockLine(f, s.Lock)
+			d.Acquire = ix.acquireOf(s.Stack, s.Lock)
 		}
 		by[s.Lock][k] = d
 	}
@@ -159,14 +161,19 @@ func heaviest(m map[string]*siteDelay) []siteDelay {
 	return out
 }
 
-// holdWhere names a holding site: "chat.(*Room).broadcast (room.go:41)",
-// with the line that took the lock when the site table has it.
+// where names a holding site by where it took the lock:
+// "chat.(*Room).broadcast (room.go:41)", and where it released it when that
+// is another function: "bbolt.(*DB).beginTx (db.go:801), released in
+// bbolt.(*DB).removeTx (db.go:877)". When the acquisition is not known, it
+// says the site is where the lock was released.
 func (d siteDelay) where() string {
-	f := d.Frame
-	if d.LockAt > 0 {
-		f.Line = d.LockAt
+	switch {
+	case d.Acquire.Func == "":
+		return "a critical section released in " + Where(d.Frame)
+	case sameFunc(d.Acquire.Func, d.Frame.Func) && d.Acquire.File == d.Frame.File:
+		return Where(d.Acquire)
 	}
-	return Where(f)
+	return fmt.Sprintf("%s, released in %s", Where(d.Acquire), Where(d.Frame))
 }
 
 // fpKey is the name of lock in fingerprints.
@@ -230,8 +237,12 @@ func siteEvidence(ls *lockUse, lock string) []Evidence {
 	}
 	for i, h := range ls.holders {
 		if i < 3 {
-			out = append(out, Evidence{Role: fmt.Sprintf("held %s while others waited %s in all (%d handoffs), released at %s",
-				lock, dur(h.DelayNs), h.Count, Where(h.Frame)), Stack: h.Stack})
+			taken := ""
+			if h.Acquire.Func != "" {
+				taken = " (locked at " + Where(h.Acquire) + ")"
+			}
+			out = append(out, Evidence{Role: fmt.Sprintf("held %s%s while others waited %s in all (%d handoffs), released at %s",
+				lock, taken, dur(h.DelayNs), h.Count, Where(h.Frame)), Stack: h.Stack})
 		}
 	}
 	for i, w := range ls.waiters {

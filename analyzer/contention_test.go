@@ -3,6 +3,7 @@ package analyzer
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,5 +117,41 @@ func writeTestProfile(t *testing.T, path string, stacks ...[]Frame) {
 	defer out.Close()
 	if err := p.Write(out); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLongHoldNamesAcquisition: a read transaction takes DB.mmaplock in
+// beginTx and a rollback releases it in removeTx, the only frame of the
+// mutex profile's stack that touches the lock. The long-hold finding
+// names the critical section by where it began, beginTx, and says where it
+// ended.
+func TestLongHoldNamesAcquisition(t *testing.T) {
+	ms := int64(time.Millisecond)
+	const file = "/mod/db.go"
+	tab := &event.SiteTable{Classes: []event.Class{{}, {ID: 1, Name: "DB.mmaplock", Kind: "field", RW: true}}, Sites: []event.Site{{}}}
+	for _, s := range []struct {
+		op, fn string
+		line   int
+	}{{"RLock", "beginTx", 801}, {"RUnlock", "removeTx", 877}, {"Lock", "mmap", 457}, {"Unlock", "mmap", 470}} {
+		tab.Sites = append(tab.Sites, event.Site{ID: int32(len(tab.Sites)), Op: s.op, Class: 1,
+			Frame: event.Frame{Func: "example.com/bolt.(*DB)." + s.fn, File: file, Line: s.line}})
+	}
+	dir := t.TempDir()
+	p := &Process{Run: 1, Package: "example.com/bolt", DurationMs: 1000, ProfilePrefix: filepath.Join(dir, "target"),
+		Events: []event.Event{{Kind: event.KindStats, Stats: []event.ClassStats{{Class: 1, Contended: 2, WaitNs: 600 * ms, MaxWaitNs: 588 * ms}}}}}
+	writeTestProfile(t, ProfilePath(p, MutexProfile),
+		[]Frame{{Func: "sync.(*RWMutex).RUnlock"}, {Func: rt + "(*RWMutex).RUnlock"},
+			{Func: "example.com/bolt.(*DB).removeTx", File: file, Line: 877},
+			{Func: "example.com/bolt.(*Tx).Rollback", File: "/mod/tx.go", Line: 20}})
+	res := analyze(t, &Input{Sites: tab, ModuleDir: "/mod", Processes: []*Process{p}})
+	lh := ofKind(res, "long-hold")
+	if len(lh) != 1 {
+		t.Fatalf("long-hold findings %+v, want one", lh)
+	}
+	const want = "bolt.(*DB).beginTx (db.go:801), released in bolt.(*DB).removeTx (db.go:877)"
+	for what, text := range map[string]string{"message": lh[0].Message, "advice": lh[0].Advice} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s does not name the acquisition, %q: %s", what, want, text)
+		}
 	}
 }

@@ -36,6 +36,14 @@
 // reducible to a shorter cycle. Edges into TryLock acquisitions never block
 // and are ignored. Self-edges of one class are judged on instances.
 //
+// A cycle must also be feasible (feasible.go): for some choice of one
+// observation per edge, no two of its goroutines hold one lock at once
+// (one of them in write mode), and every step that only read-locks a lock
+// the next goroutine only read-holds has a writer that can queue on it —
+// one whose writer gate (the locks every Lock call of that class is made
+// under) no goroutine of the cycle holds. The scenario printed for a cycle
+// names that writer.
+//
 // # Output
 //
 // Findings get fingerprints over their kind, lock class names and

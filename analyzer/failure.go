@@ -21,7 +21,7 @@ func runFailure(p *Pass) ([]Finding, error) {
 func (p *Pass) failure(pr *Proc) (Finding, bool) {
 	proc := pr.Process
 	failed := proc.StartError != "" || proc.ExitCode != 0 || proc.Signal != ""
-	if !failed || proc.TimedOut || len(pr.Misuse) > 0 || raceOnlyFailure(proc) {
+	if !failed || proc.TimedOut || len(pr.Misuse) > 0 || p.raceOnlyFailure(proc) {
 		return Finding{}, false
 	}
 	c := diagnose(proc)

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/lockscope/lockscope/tracer/event"
+	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // maxListed bounds the goroutines a hang finding lists.
@@ -74,13 +74,7 @@ func (h *hang) keyFunc(id int64) string {
 	return ""
 }
 
-func (h *hang) waitedFor(g *event.Goroutine) string {
-	since, now := g.Waiting.Since, h.w.snap.Time
-	if since <= 0 || now <= since {
-		return ""
-	}
-	return " for " + time.Duration(now-since).Round(time.Millisecond).String()
-}
+func (h *hang) waitedFor(g *event.Goroutine) string { return h.w.waited(g) }
 
 func (h *hang) cycleFinding(cyc []int64) Finding {
 	var parts, locks, funcs []string
@@ -192,6 +186,9 @@ func (h *hang) blockedEvidence(have int) []Evidence {
 		if s.Wait != "" {
 			role = fmt.Sprintf("goroutine %d [%s, %s]", s.ID, s.State, s.Wait)
 		}
+		if w := h.traceWait(s.ID); w != "" {
+			role += " " + w
+		}
 		out = append(out, Evidence{Role: role, Goroutine: s.ID, Stack: Trim(s.Frames)})
 	}
 	return out
@@ -238,6 +235,9 @@ func (h *hang) commWaits() string {
 			continue
 		}
 		line := fmt.Sprintf("goroutine %d on %s in %s", g.ID, g.Reason, Where(h.p.keyFrame(Trim(g.Stack))))
+		if g.Wait != "" {
+			line += " " + g.Wait
+		}
 		if h.w != nil && h.w.gs[g.ID] != nil && len(h.w.gs[g.ID].Held) > 0 {
 			line += " holding " + strings.Join(heldNames(h.pr, h.w.gs[g.ID].Held), ", ")
 		}
@@ -250,4 +250,18 @@ func (h *hang) commWaits() string {
 		parts = append(parts[:maxListed], fmt.Sprintf("%d more", len(parts)-maxListed))
 	}
 	return fmt.Sprintf(" Channel, WaitGroup and Cond waits (from the %s): %s.", from, strings.Join(parts, "; "))
+}
+
+// traceWait says how long goroutine id had been waiting at the end of the
+// execution trace ("for 9.998s"), or "" when the trace does not show it
+// waiting. A goroutine dump says how long only past a minute.
+func (h *hang) traceWait(id int64) string {
+	sum := h.p.traceOf(h.pr)
+	if sum == nil {
+		return ""
+	}
+	if g := sum.Goroutine(id); g != nil && g.State == gtrace.StateWaiting {
+		return traceWait(sum, g)
+	}
+	return ""
 }

@@ -215,7 +215,7 @@ func (ix *siteIndex) funcClass(f Frame, op string) int32 {
 func (ix *siteIndex) lockLine(f Frame, lock string) int {
 	line := 0
 	for _, s := range ix.sites.Sites {
-		if s.Frame.File != f.File || !strings.HasSuffix(s.Op, "Lock") || strings.Contains(s.Op, "Unlock") ||
+		if s.Frame.File != f.File || !acquireOp(s.Op) ||
 			!ix.named(s.Class) || ix.sites.Classes[s.Class].Name != lock || !sameFunc(s.Frame.Func, f.Func) {
 			continue
 		}
@@ -224,6 +224,54 @@ func (ix *siteIndex) lockLine(f Frame, lock string) int {
 		}
 	}
 	return line
+}
+
+func acquireOp(op string) bool {
+	return strings.HasSuffix(op, "Lock") && !strings.Contains(op, "Unlock")
+}
+
+// acquireOf finds where the critical section that a mutex profile stack
+// ends (its release first) began: an acquisition of lock in the releasing
+// function or, for a section released elsewhere than it was taken, in a
+// caller on the stack; else the one acquisition site of lock in the site
+// table in the release's mode (RLock for an RUnlock), when there is only
+// one. The zero Frame when it cannot tell.
+func (ix *siteIndex) acquireOf(st []Frame, lock string) Frame {
+	for _, f := range st {
+		if line := ix.lockLine(f, lock); line > 0 {
+			f.Line = line
+			return f
+		}
+	}
+	if len(st) == 0 {
+		return Frame{}
+	}
+	read := ix.releaseOp(st[0]) == "RUnlock"
+	var only *event.Site
+	for i, s := range ix.sites.Sites {
+		if !acquireOp(s.Op) || !ix.named(s.Class) || ix.sites.Classes[s.Class].Name != lock ||
+			strings.Contains(s.Op, "RLock") != read {
+			continue
+		}
+		if only != nil {
+			return Frame{}
+		}
+		only = &ix.sites.Sites[i]
+	}
+	if only == nil {
+		return Frame{}
+	}
+	return Frame(only.Frame)
+}
+
+// releaseOp is the operation of the site table at f's line, "" if none.
+func (ix *siteIndex) releaseOp(f Frame) string {
+	for _, s := range ix.sites.Sites {
+		if s.Frame.File == f.File && s.Frame.Line == f.Line {
+			return s.Op
+		}
+	}
+	return ""
 }
 
 // sameFunc compares function names without their package paths, since the

@@ -112,7 +112,7 @@ func (p *Pass) mixedFinding(pr *Proc, w *waitFor, g blockedG, chains [][]int64, 
 			want := pr.InstName(*x.Waiting)
 			locks[pr.ClassName(*x.Waiting)] = true
 			st := Trim(stacks[id])
-			line := fmt.Sprintf("goroutine %d waits for %s, held by %s, in %s", id, want, goroutineList(holders), Where(p.keyFrame(st)))
+			line := fmt.Sprintf("goroutine %d waits%s for %s, held by %s, in %s", id, w.waited(x), want, goroutineList(holders), Where(p.keyFrame(st)))
 			if len(evs) < maxListed {
 				steps = append(steps, line)
 				evs = append(evs, Evidence{Role: line, Goroutine: id, Stack: orEmpty(st), Held: heldNames(pr, x.Held)})

@@ -39,6 +39,9 @@ type cycle struct {
 	concurrent bool
 	truncated  string
 	in         map[string]bool // the node keys
+	// witnesses are the observations of choices that can deadlock (see
+	// feasible.go); nil when the choices were too many to try.
+	witnesses map[*Observation]bool
 }
 
 func runOrder(p *Pass) ([]Finding, error) {
@@ -117,7 +120,7 @@ func (p *Pass) judge(lv *orderLevel, nodes []string) *cycle {
 		}
 		c.obs = append(c.obs, obs)
 	}
-	if gated(c, lv) {
+	if gated(c, lv) || !p.feasible(c) {
 		return nil
 	}
 	c.concurrent = c.anyConcurrent()
@@ -213,8 +216,9 @@ func holdsAny(lv *orderLevel, p *Proc, held []event.Lock, in map[string]bool) bo
 	return false
 }
 
-// pick returns the observation of edge i to show. One taken under no other
-// write-held lock is preferred, so that the printed scenario does not pair
+// pick returns the observation of edge i to show. One of a choice that
+// can deadlock is preferred (see feasible.go), then one taken under no
+// other write-held lock, so that the printed scenario does not pair
 // witnesses that a common lock keeps apart; then one whose moment had
 // another goroutine holding a cycle lock; else the first.
 func (c *cycle) pick(i int) *Observation {
@@ -222,6 +226,9 @@ func (c *cycle) pick(i int) *Observation {
 	score := -1
 	for _, o := range c.obs[i] {
 		sc := 0
+		if c.witnesses[o] {
+			sc += 4
+		}
 		if len(o.Gate) == 0 {
 			sc += 2
 		}

@@ -75,6 +75,29 @@ func TestLockOrderCycle(t *testing.T) {
 			f.edge(4, "writer", f.w("B.mu", 2))
 			return f
 		}, [][]string{{"A.mu", "B.mu"}}, "class"},
+		// docs/real-world.md, bbolt: mm is read-held by read transactions
+		// and write-locked only in Close, under rw and meta. meta -> mm ->
+		// meta and meta -> mm -> rw -> meta need a writer queued on mm
+		// while a goroutine of the cycle holds meta: none can queue. The
+		// inversion of mm and rw (a read transaction open while beginning
+		// a write one, against Close) is real.
+		{"read-read-writer-gated", func() *fixture {
+			f := newFixture("DB.rw", "DB.meta", "rw:DB.mm")
+			f.edge(1, "BeginRead", f.r("DB.mm", 3), f.w("DB.meta", 2))
+			f.edge(1, "BeginWrite", f.w("DB.rw", 1), f.r("DB.mm", 3))
+			f.edge(1, "BeginWrite", f.w("DB.meta", 2), f.r("DB.mm", 3), f.w("DB.rw", 1))
+			f.edge(2, "Close", f.w("DB.meta", 2), f.w("DB.rw", 1))
+			f.edge(2, "Close", f.w("DB.mm", 3), f.w("DB.rw", 1), f.w("DB.meta", 2))
+			return f
+		}, [][]string{{"DB.mm", "DB.rw"}}, "class"},
+		{"read-read-writer-gate-not-held", func() *fixture {
+			f := newFixture("rw:A.mu", "rw:B.mu", "Z.mu")
+			f.edge(1, "ab", f.r("B.mu", 2), f.r("A.mu", 1))
+			f.edge(2, "ba", f.r("A.mu", 1), f.r("B.mu", 2))
+			f.edge(3, "writer", f.w("A.mu", 1), f.w("Z.mu", 9))
+			f.edge(4, "writer", f.w("B.mu", 2), f.w("Z.mu", 9))
+			return f
+		}, [][]string{{"A.mu", "B.mu"}}, "class"},
 		{"trylock-edge-ignored", func() *fixture {
 			f := newFixture("A.mu", "B.mu")
 			f.edge(1, "ab", f.w("B.mu", 2), f.w("A.mu", 1))
@@ -250,5 +273,31 @@ func TestCycleAdviceFollowsTheMajority(t *testing.T) {
 	g.edge(2, "ba", g.w("A.mu", 1), g.w("B.mu", 2))
 	if got := ofKind(analyze(t, g.input()), "lock-order-cycle"); len(got) != 1 || !strings.Contains(got[0].Advice, "for example") {
 		t.Fatalf("tie advice = %+v", got)
+	}
+}
+
+// TestScenarioNamesWriterAndLocker: a read-read cycle's scenario names the
+// writer each read step waits behind, and each goroutine's first lock is
+// bracketed with the function that took it, not the one of its next
+// acquisition.
+func TestScenarioNamesWriterAndLocker(t *testing.T) {
+	f := newFixture("rw:A.mu", "rw:B.mu")
+	f.edge(1, "ab", f.r("B.mu", 2), f.r("A.mu", 1))
+	f.edge(2, "ba", f.r("A.mu", 1), f.r("B.mu", 2))
+	f.edge(3, "writer", f.w("A.mu", 1))
+	f.edge(4, "writer", f.w("B.mu", 2))
+	got := ofKind(analyze(t, f.input()), "lock-order-cycle")
+	if len(got) != 1 {
+		t.Fatalf("got %d cycles, want 1", len(got))
+	}
+	for _, want := range []string{
+		"goroutine 1: rlock A.mu    [app.lockAmu]", // the RLock site of A.mu, not app.ab
+		"goroutine 3: lock B.mu    [app.lockBmu] (queues behind goroutine 2's read lock)",
+		"goroutine 1: rlock B.mu (blocks behind goroutine 3, queued on it, while goroutine 2 read-holds it)",
+		"goroutine 4: lock A.mu    [app.lockAmu] (queues behind goroutine 1's read lock)",
+	} {
+		if !strings.Contains(got[0].Message, want) {
+			t.Errorf("scenario lacks %q:\n%s", want, got[0].Message)
+		}
 	}
 }

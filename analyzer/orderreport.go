@@ -134,25 +134,66 @@ func (p *Pass) cycleMessage(c *cycle, names []string) string {
 }
 
 // scenario is the interleaving that deadlocks: every goroutine takes its
-// first lock, then each blocks on the next one.
+// first lock (named by the function that took it), a writer queues on
+// each lock that the next step only read-locks, then each blocks on the
+// next one.
 func (p *Pass) scenario(c *cycle, names []string) string {
 	var b strings.Builder
 	k := len(names)
 	for i := range k {
 		o := c.pick(i)
-		fmt.Fprintf(&b, "  goroutine %d: %s %s    [%s]\n", i+1, verb(o.Held()), names[i], stackFunc(p.KeyFrame(o.Event.Stack)))
+		fmt.Fprintf(&b, "  goroutine %d: %s %s    [%s]\n", i+1, verb(o.Held()), names[i], p.heldFunc(o))
+	}
+	writer := map[int]int{} // step -> the goroutine number of its writer
+	for i := range k {
+		next := (i + 1) % k
+		if modeOf(*c.pick(i).Event.Acq) != event.Read || modeOf(c.pick(next).Held()) != event.Read {
+			continue
+		}
+		writer[i] = k + len(writer) + 1
+		fmt.Fprintf(&b, "  goroutine %d: lock %s    [%s] (queues behind goroutine %d's read lock)\n",
+			writer[i], names[next], p.writerFunc(c.level.class(c.nodes[next])), next+1)
 	}
 	for i := range k {
 		o := c.pick(i)
 		next := (i + 1) % k
 		why := fmt.Sprintf("blocks: held by goroutine %d", next+1)
-		if o.Event.Acq.Mode == event.Read && c.pick(next).Held().Mode == event.Read {
-			why = fmt.Sprintf("blocks behind a writer queued on it, while goroutine %d read-holds it", next+1)
+		if w, ok := writer[i]; ok {
+			why = fmt.Sprintf("blocks behind goroutine %d, queued on it, while goroutine %d read-holds it", w, next+1)
 		}
 		fmt.Fprintf(&b, "  goroutine %d: %s %s (%s)\n", i+1, verb(*o.Event.Acq), names[next], why)
 	}
 	b.WriteString("  *** deadlock ***")
 	return b.String()
+}
+
+// heldFunc names the function that took o's held lock: its acquisition
+// site's, else the function of o's stack.
+func (p *Pass) heldFunc(o *Observation) string {
+	if f, ok := o.Proc.SiteFrame(o.Held().Site); ok && f.Func != "" {
+		return shortFunc(userMainName.ReplaceAllString(f.Func, ".main$1"))
+	}
+	return stackFunc(p.KeyFrame(o.Event.Stack))
+}
+
+// writerFunc names a function that write-locks class cls: its first Lock
+// call site in the site table, else one recorded at a dynamic site; "a
+// writer" when none is known.
+func (p *Pass) writerFunc(cls string) string {
+	tab := p.Model.Sites
+	for _, s := range tab.Sites {
+		if s.ID > 0 && s.Op == "Lock" && s.Class > 0 && int(s.Class) < len(tab.Classes) && tab.Classes[s.Class].Name == cls {
+			return shortFunc(userMainName.ReplaceAllString(s.Frame.Func, ".main$1"))
+		}
+	}
+	for _, pr := range p.Model.Procs {
+		for _, ev := range pr.Edges {
+			if ev.Acq != nil && modeOf(*ev.Acq) == event.Write && pr.ClassName(*ev.Acq) == cls {
+				return stackFunc(p.KeyFrame(ev.Stack))
+			}
+		}
+	}
+	return "a writer"
 }
 
 func verb(l event.Lock) string {

@@ -20,6 +20,8 @@ type Pass struct {
 	inCycle map[EdgeKey]bool
 	snaps   []snapCycle
 	snapsOK bool
+	// gates memoises writerGates by class.
+	gates map[string][]string
 }
 
 // Warn records a warning for Result.Warnings.

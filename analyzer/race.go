@@ -121,12 +121,28 @@ type raceSide struct {
 	acc   RaceAccess
 	stack []Frame
 	key   Frame // the access's frame in the target's code
-	code  string
-	held  []heldLock
-	cands []varCand
+	// created is the key frame of the go statement that started the
+	// goroutine, for when the access's own stack was lost.
+	created Frame
+	code    string
+	held    []heldLock
+	cands   []varCand
 }
 
-func (s raceSide) where() string { return raceFunc(s.key.Func) }
+// where names the function of the access. When the race detector lost
+// the access's stack ("[failed to restore the stack]"), it names the
+// goroutine instead: where it was started, or the main goroutine.
+func (s raceSide) where() string {
+	switch {
+	case s.key.Func != "":
+		return raceFunc(s.key.Func)
+	case s.created.Func != "":
+		return fmt.Sprintf("a goroutine started in %s (%s)", raceFunc(s.created.Func), locWords(s.created))
+	case s.acc.Goroutine == 1:
+		return "the main goroutine"
+	}
+	return "an unknown function"
+}
 
 func (s raceSide) who() string {
 	if s.acc.Goroutine == 1 && len(s.acc.Created) == 0 {
@@ -159,6 +175,9 @@ func (p *Pass) raceFinding(src *sources, sites lockSites, pr *Proc, r RaceReport
 		Count:   1,
 		Message: raceMessage(name, a, b),
 	}
+	if a.key.Func == "" || b.key.Func == "" {
+		f.Message += " The race detector could not restore the stack of one access (it keeps a bounded history); that access is named by its goroutine."
+	}
 	f.Evidence = []Evidence{
 		{Role: sideRole(a, ""), Goroutine: a.acc.Goroutine, Stack: a.stack, Held: a.heldNames()},
 		{Role: sideRole(b, "previous "), Goroutine: b.acc.Goroutine, Stack: b.stack, Held: b.heldNames()},
@@ -177,6 +196,7 @@ func (p *Pass) raceFinding(src *sources, sites lockSites, pr *Proc, r RaceReport
 func (p *Pass) raceSide(src *sources, sites lockSites, acc RaceAccess) raceSide {
 	s := raceSide{acc: acc, stack: Trim(acc.Stack)}
 	s.key = p.keyFrame(s.stack)
+	s.created = p.keyFrame(Trim(acc.Created))
 	if f := src.file(s.key.File); f != nil {
 		s.code = f.code(s.key.Line)
 		s.cands = src.candidates(f, s.key.Line)

@@ -199,12 +199,25 @@ func TestRaceFailure(t *testing.T) {
 		{"test failed by the race and an error", Process{ExitCode: 1, Output: strings.Replace(test, "    testing.go:", "    go_test.go:30: want 2, got 1\n    testing.go:", 1)}, true},
 		{"panic after a race", Process{ExitCode: 2, Output: readRace(t, "interleaved.output") + "panic: boom\n"}, true},
 		{"exit 66 without reports", Process{ExitCode: 66, Output: "bye\n"}, true},
+		// Real test binaries whose reports went to a log file, as under
+		// lockscope --race (testdata/racegen).
+		{"race outside of any test, bare FAIL", Process{ExitCode: 1, Output: readRace(t, "outside.output"), RaceLogs: []string{"outside.race"}}, false},
+		{"bare FAIL without the race line", Process{ExitCode: 1, Output: "FAIL\n", RaceLogs: []string{"outside.race"}}, true},
+		{"subtests that logged, then raced", Process{ExitCode: 1, Package: "racegen/logged", Output: readRace(t, "logged.output"), RaceLogs: []string{"logged.race"}}, false},
+		{"subtests that logged, then raced (-test.v)", Process{ExitCode: 1, Package: "racegen/logged", Output: readRace(t, "logged-v.output"), RaceLogs: []string{"logged-v.race"}}, false},
+		{"a subtest that failed a check, then raced", Process{ExitCode: 1, Output: strings.Replace(readRace(t, "logged.output"),
+			"logged_test.go:31: subtest b done", "logged_test.go:13: check failed", 1), RaceLogs: []string{"logged.race"}}, true},
+		{"a test that failed silently", Process{ExitCode: 1, Output: readRace(t, "logged.output") + "--- FAIL: TestOther (0.00s)\nFAIL\n", RaceLogs: []string{"logged.race"}}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			proc := tt.proc
 			proc.Run = 1
-			if len(proc.RaceLogs) > 0 {
+			proc.Package = strings.ReplaceAll(proc.Package, "racegen/", srcRoot(t)+"/") // as raceLog does
+			switch {
+			case len(proc.RaceLogs) > 0 && proc.RaceLogs[0] != "LOG":
+				proc.RaceLogs = []string{raceLog(t, readRace(t, proc.RaceLogs[0]))}
+			case len(proc.RaceLogs) > 0:
 				proc.RaceLogs = []string{raceLog(t, readRace(t, "halflocked.race"))}
 			}
 			res := analyzeRace(t, nil, &proc)
@@ -216,4 +229,50 @@ func TestRaceFailure(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRaceTitleNamesBothSides: when the race detector lost one access's
+// stack, the title still names a function for both sides: the goroutine's
+// creation site, or the main goroutine.
+func TestRaceTitleNamesBothSides(t *testing.T) {
+	whole := readRace(t, "halflocked.race")
+	tests := []struct{ name, from, want string }{
+		{"goroutine's stack lost", "  main.(*Stats).Add()\n      racegen/halflocked/main.go:19 +0xa8\n  main.main.func1()\n      racegen/halflocked/main.go:31 +0x44\n",
+			": write in a goroutine started in main (main.go:29), read in Stats.Total"},
+		{"main goroutine's stack lost", "  main.(*Stats).Total()\n      racegen/halflocked/main.go:23 +0x10a\n  main.main()\n      racegen/halflocked/main.go:35 +0x114\n",
+			": write in Stats.Add, read in the main goroutine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(whole, tt.from) {
+				t.Fatalf("halflocked.race changed: no %q", tt.from)
+			}
+			rep := strings.Replace(whole, tt.from, "  [failed to restore the stack]\n", 1)
+			res := analyzeRace(t, nil, &Process{Run: 1, ExitCode: 66, RaceLogs: []string{raceLog(t, rep)}})
+			fs := findingsOf(res, "data-race")
+			if len(fs) != 1 || !strings.HasSuffix(fs[0].Title, tt.want) || strings.Contains(fs[0].Title, " in ,") {
+				t.Fatalf("findings %+v, want one titled ...%s", fs, tt.want)
+			}
+			if !strings.Contains(fs[0].Message, "could not restore the stack") {
+				t.Errorf("message does not say a stack was lost: %s", fs[0].Message)
+			}
+		})
+	}
+}
+
+// FuzzTestsRaceOnly: the reading of a test binary's output never panics,
+// and never calls a run race-only without a race message in it.
+func FuzzTestsRaceOnly(f *testing.F) {
+	for _, name := range []string{"test.output", "logged.output", "logged-v.output", "outside.output"} {
+		data := readRace(f, name)
+		f.Add(data)
+		f.Add(data[:len(data)/2])
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lines := strings.Split(s, "\n")
+		everyLog := func(string, int) bool { return true }
+		if testsRaceOnly(lines, everyLog) && !strings.Contains(s, raceDetected) {
+			t.Fatalf("race-only without %q", raceDetected)
+		}
+	})
 }

@@ -321,11 +321,34 @@ func systemStack(fs []Frame) bool {
 
 // traceWait says how long g had been in its state at the trace's end.
 func traceWait(sum *gtrace.Summary, g *gtrace.Goroutine) string {
-	d := time.Duration(sum.DurationNs - g.Since).Round(time.Millisecond)
+	d := time.Duration(sum.DurationNs - g.Since)
 	if !g.Known {
-		return "for at least " + d.String() + " (since before the recorded window)"
+		return "for at least " + waitWords(d) + " (since before the recorded window)"
 	}
-	return "for " + d.String()
+	return "for " + waitWords(d)
+}
+
+// waited says how long g had been waiting for its lock at the snapshot
+// (" for 4.993s"), from the lock runtime's record of when the wait began;
+// "" when it did not record it.
+func (w *waitFor) waited(g *event.Goroutine) string {
+	if g.Waiting == nil {
+		return ""
+	}
+	since, now := g.Waiting.Since, w.snap.Time
+	if since <= 0 || now <= since {
+		return ""
+	}
+	return " for " + waitWords(time.Duration(now-since))
+}
+
+// waitWords is a wait's length to the millisecond: never "0s" for a wait
+// that was seen at all.
+func waitWords(d time.Duration) string {
+	if d < time.Millisecond {
+		return "less than 1ms"
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 func framesOf(fs []gtrace.Frame) []Frame {

@@ -455,3 +455,48 @@ func TestReleaseWithoutAcquire(t *testing.T) {
 		t.Errorf("no unlock-of-unlocked on Pool.mu with pool.go:7 in its stack; findings:\n%s", summarize(res))
 	}
 }
+
+// TestRaceOnlyFailureIsItsRaces: test binaries that fail only because the
+// race detector fired — a race in TestMain (a bare FAIL after "race
+// detected outside of test execution") and parallel subtests that log and
+// race — give their data-race findings and no target-failure.
+func TestRaceOnlyFailureIsItsRaces(t *testing.T) {
+	t.Parallel()
+	dir := programModule(t, "raceonly")
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "test", "./...", "--race", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	races := map[string]bool{}
+	for _, f := range res.Findings {
+		switch f.Kind {
+		case "target-failure":
+			t.Errorf("target-failure beside the races: %s: %s", f.Title, f.Message)
+		case "data-race":
+			races[f.Package] = true
+		}
+	}
+	if code != ExitFindings || !races["example.com/raceonly/outside"] || !races["example.com/raceonly/logged"] {
+		t.Errorf("exit %d, data races in %v; want %d and races in both packages; findings:\n%s\n%s", code, races, ExitFindings, summarize(res), stderr)
+	}
+}
+
+// TestGatedWriterCycleIsNotReported: docs/real-world.md's reproduction of
+// bbolt's false cycle. mm is write-locked only in Close, under rw and
+// meta, so the cycles through meta that need a writer queued on mm cannot
+// deadlock; the inversion of mm and rw is real and stays.
+func TestGatedWriterCycleIsNotReported(t *testing.T) {
+	t.Parallel()
+	dir := programModule(t, "gated")
+	out := t.TempDir()
+	lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	var cycles []string
+	for _, f := range res.Findings {
+		if f.Kind == "lock-order-cycle" {
+			cycles = append(cycles, strings.Join(f.Locks, " -> "))
+		}
+	}
+	if len(cycles) != 1 || cycles[0] != "DB.mm -> DB.rw" {
+		t.Errorf("cycles %q, want only DB.mm -> DB.rw; findings:\n%s", cycles, summarize(res))
+	}
+}

@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lockscope/lockscope/analyzer"
 )
@@ -275,5 +278,108 @@ func TestHandedOffLockOrdersNothing(t *testing.T) {
 	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json", "--fail-on", "warning")
 	if res := readFindings(t, out); code != ExitOK || len(res.Findings) != 0 {
 		t.Errorf("exit %d, findings:\n%s\n%s", code, summarize(res), stderr)
+	}
+}
+
+// programModule copies the module testdata/programs/NAME into a temporary
+// directory and returns it.
+func programModule(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join("testdata", "programs", name)
+	files := map[string]string{}
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(src, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeModule(t, files)
+}
+
+// TestPrintUnderReadLockIsNoMixedDeadlock: goroutines that print under a
+// read lock wait for each other's writes to standard output. That wait is
+// released by the end of another goroutine's I/O, not by anything a lock
+// can hold up, so it is a blocking-under-lock warning (the lesson: do not
+// hold a lock across I/O) and never a predicted mixed deadlock; the run
+// exits 0 at the default --fail-on.
+func TestPrintUnderReadLockIsNoMixedDeadlock(t *testing.T) {
+	t.Parallel()
+	dir := programModule(t, "stdoutlock")
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "run", ".", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	if len(ofKind(res, "mixed-deadlock")) > 0 || code != ExitOK {
+		t.Errorf("exit %d, want 0 and no mixed-deadlock; findings:\n%s\n%s", code, summarize(res), stderr)
+	}
+	// The I/O wait under the lock was seen and judged: without it the test
+	// would pass vacuously.
+	if !findingIn(res, "blocking-under-lock", "(*Cache).Lookup") {
+		t.Errorf("no blocking-under-lock naming (*Cache).Lookup; findings:\n%s", summarize(res))
+	}
+}
+
+func ofKind(res *analyzer.Result, kind string) []analyzer.Finding {
+	var out []analyzer.Finding
+	for _, f := range res.Findings {
+		if f.Kind == kind {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// waitIn matches how long a goroutine waited, as findings say it.
+var waitIn = regexp.MustCompile(`for (?:at least )?([0-9.]+(?:ms|s|m))`)
+
+// TestHangSaysHowLongGoroutinesWaited: every goroutine of a hang that the
+// findings describe as waiting had waited about as long as the run (3s),
+// and the findings say so, whether the wait was on a lock (the lock
+// runtime's snapshot) or a channel (the execution trace), never "for 0s".
+func TestHangSaysHowLongGoroutinesWaited(t *testing.T) {
+	t.Parallel()
+	dir := programModule(t, "lockedsend")
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "run", ".", "--timeout", "3s", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	if code != ExitFindings || len(ofKind(res, "hang")) != 1 {
+		t.Fatalf("exit %d, want %d and one hang; findings:\n%s\n%s", code, ExitFindings, summarize(res), stderr)
+	}
+	check := func(what, text string) {
+		t.Helper()
+		m := waitIn.FindStringSubmatch(text)
+		if m == nil {
+			t.Errorf("%s does not say how long: %s", what, text)
+			return
+		}
+		if d, err := time.ParseDuration(m[1]); err != nil || d < 2*time.Second {
+			t.Errorf("%s says it waited %s, want the 2s or more it did: %s", what, m[1], text)
+		}
+	}
+	hang := ofKind(res, "hang")[0]
+	for _, part := range []string{"on chan send in main.(*Box).Put", "waits for"} {
+		_, rest, ok := strings.Cut(hang.Message, part)
+		if !ok {
+			t.Errorf("hang message lacks %q: %s", part, hang.Message)
+			continue
+		}
+		rest, _, _ = strings.Cut(rest, ";")
+		rest, _, _ = strings.Cut(rest, ". ")
+		check("hang: "+part, part+rest)
+	}
+	for _, f := range append(ofKind(res, "blocked-forever"), ofKind(res, "mixed-deadlock")...) {
+		for _, e := range f.Evidence {
+			if strings.Contains(e.Role, "blocked on") {
+				check(f.Kind+" evidence", e.Role)
+			}
+		}
+	}
+	if len(ofKind(res, "blocked-forever")) == 0 || len(ofKind(res, "mixed-deadlock")) == 0 {
+		t.Errorf("want blocked-forever and mixed-deadlock findings too; findings:\n%s", summarize(res))
 	}
 }

@@ -114,13 +114,17 @@ func (b *builder) transition(tr transition) {
 	if tr.from == StateWaiting && tr.to != StateWaiting {
 		b.unblocked(tr, g)
 	}
-	if tr.from == "" && g.state == tr.to {
+	// At each generation's start the trace restates every goroutine's
+	// state, as a transition from nothing or from the same state: nothing
+	// changed, and a wait that began before it goes on.
+	status := tr.from == "" || tr.from == tr.to
+	if status && g.state == tr.to {
 		if g.stack < 0 {
 			g.stack = tr.stack
 		}
-		return // a status at a generation's start: nothing changed
+		return
 	}
-	g.state, g.since, g.known = tr.to, tr.t, tr.from != ""
+	g.state, g.since, g.known = tr.to, tr.t, !status
 	g.stack, g.raw, g.locked = -1, "", nil
 	if tr.to == StateWaiting {
 		g.stack, g.raw = tr.stack, tr.reason

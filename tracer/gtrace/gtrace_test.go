@@ -115,3 +115,25 @@ func FuzzSummary(f *testing.F) {
 		}
 	})
 }
+
+// TestWaitSpansGenerations: the trace restates a waiting goroutine's state
+// at every generation's start (Waiting -> Waiting). Its wait began at the
+// block, not at the last restatement; a goroutine first seen in such a
+// restatement waited since before the window.
+func TestWaitSpansGenerations(t *testing.T) {
+	b := newBuilder()
+	b.start = 100
+	b.transition(transition{g: 7, by: 7, t: 200, from: StateRunning, to: StateWaiting, reason: "chan send", stack: -1, evStack: -1})
+	b.transition(transition{g: 8, by: -1, t: 1_000_000, from: StateWaiting, to: StateWaiting, stack: -1, evStack: -1})
+	for _, at := range []int64{1_000_000, 2_000_000, 3_000_000} {
+		b.transition(transition{g: 7, by: -1, t: at, from: StateWaiting, to: StateWaiting, stack: -1, evStack: -1})
+	}
+	b.end = 3_000_100
+	s := b.finish()
+	if g := s.Goroutine(7); g == nil || g.Since != 100 || !g.Known {
+		t.Errorf("goroutine 7 = %+v, want waiting since 100ns into the window, known", g)
+	}
+	if g := s.Goroutine(8); g == nil || g.Known {
+		t.Errorf("goroutine 8 = %+v, want a wait start not known", g)
+	}
+}

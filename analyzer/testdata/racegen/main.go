@@ -6,9 +6,13 @@
 // -race -trimpath (so frames read "racegen/NAME/main.go" on every machine)
 // and run; what it reported is saved as testdata/race/NAME.race (the
 // GORACE log_path file) or, for programs whose reports are meant to mix
-// with their output, NAME.output (standard output and error together).
+// with their output, NAME.output (standard output and error together). A
+// test binary whose reports go to a file has both: its output is what
+// lockscope sees of a test run under --race. Test binaries run with -test.v
+// unless marked quiet, as lockscope runs them.
 //
-// Run from the analyzer directory: go run testdata/racegen/main.go
+// Run from the analyzer directory: go run testdata/racegen/main.go [NAME...]
+// (every program when no NAME is given).
 package main
 
 import (
@@ -17,13 +21,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
 // program is one generator input.
 type program struct {
 	name string
-	test bool // a package with tests, run as a test binary
+	src  string // the directory under testdata/race/src; name when ""
+	test bool   // a package with tests, run as a test binary
+	// quiet runs a test binary without -test.v.
+	quiet bool
 	// logFile keeps the reports apart (log_path); otherwise the whole
 	// output is saved.
 	logFile bool
@@ -34,10 +42,16 @@ var programs = []program{
 	{name: "halflocked", logFile: true},
 	{name: "test", test: true},
 	{name: "interleaved"},
+	{name: "outside", test: true, logFile: true, quiet: true},
+	{name: "logged", test: true, logFile: true, quiet: true},
+	{name: "logged-v", src: "logged", test: true, logFile: true},
 }
 
 func main() {
 	for _, p := range programs {
+		if len(os.Args) > 1 && !slices.Contains(os.Args[1:], p.name) {
+			continue
+		}
 		if err := generate(p); err != nil {
 			log.Fatalf("%s: %v", p.name, err)
 		}
@@ -50,7 +64,10 @@ func generate(p program) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	src := filepath.Join("testdata", "race", "src", p.name)
+	if p.src == "" {
+		p.src = p.name
+	}
+	src := filepath.Join("testdata", "race", "src", p.src)
 	entries, err := os.ReadDir(src)
 	if err != nil {
 		return err
@@ -64,7 +81,7 @@ func generate(p program) error {
 			return err
 		}
 	}
-	mod := fmt.Sprintf("module racegen/%s\n\ngo 1.24\n", p.name)
+	mod := fmt.Sprintf("module racegen/%s\n\ngo 1.24\n", p.src)
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
 		return err
 	}
@@ -77,7 +94,7 @@ func generate(p program) error {
 		return fmt.Errorf("go %s: %v\n%s", build[0], err, out)
 	}
 	run := exec.Command(bin)
-	if p.test {
+	if p.test && !p.quiet {
 		run.Args = append(run.Args, "-test.v")
 	}
 	run.Dir = dir
@@ -92,6 +109,11 @@ func generate(p program) error {
 	}
 	dst := filepath.Join("testdata", "race", p.name+".output")
 	if p.logFile {
+		if p.test {
+			if err := os.WriteFile(dst, out, 0o644); err != nil {
+				return err
+			}
+		}
 		logs, _ := filepath.Glob(filepath.Join(dir, "report.*"))
 		if len(logs) != 1 {
 			return fmt.Errorf("want one report file, got %q", logs)

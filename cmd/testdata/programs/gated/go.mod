@@ -1,0 +1,3 @@
+module example.com/gated
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/lockedsend
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/raceonly
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/stdoutlock
+
+go 1.22
