@@ -104,6 +104,21 @@ func TestHangCycle(t *testing.T) {
 	}
 }
 
+// TestHangNamesUnsettled: goroutines the snapshot left out because their
+// locks changed while it was taken are named, not silently dropped.
+func TestHangNamesUnsettled(t *testing.T) {
+	f := newFixture("A.mu")
+	want := f.w("A.mu", 1)
+	f.add(event.Event{Kind: event.KindSnapshot, Reason: "signal", Time: 5e9, Dump: hangDump, Unsettled: []int64{9, 12},
+		Goroutines: []event.Goroutine{{ID: 7, Waiting: &want}}})
+	in := f.input()
+	in.Processes[0].TimedOut = true
+	h := ofKind(analyze(t, in), "hang")
+	if len(h) != 1 || !strings.Contains(h[0].Message, "Goroutines 9 and 12 were taking or releasing locks while the snapshot was taken") {
+		t.Fatalf("hang = %+v", h)
+	}
+}
+
 func TestHangWithoutSnapshot(t *testing.T) {
 	in := newFixture().input()
 	in.Processes[0].TimedOut = true

@@ -116,7 +116,11 @@ func (h *hang) waitersFinding() Finding {
 		if g.Waiting == nil {
 			continue
 		}
-		line := fmt.Sprintf("goroutine %d waits%s for %s, held by %s", id, h.waitedFor(g), h.pr.InstName(*g.Waiting), goroutineList(h.w.on[id]))
+		holders := goroutineList(h.w.on[id])
+		if len(h.w.on[id]) == 0 && len(h.w.snap.Unsettled) > 0 {
+			holders = "no goroutine the snapshot could pin down (perhaps one of those taking or releasing locks, below)"
+		}
+		line := fmt.Sprintf("goroutine %d waits%s for %s, held by %s", id, h.waitedFor(g), h.pr.InstName(*g.Waiting), holders)
 		parts = append(parts, line)
 		locks = append(locks, h.pr.ClassName(*g.Waiting))
 		funcs = append(funcs, h.keyFunc(id))
@@ -128,9 +132,28 @@ func (h *hang) waitersFinding() Finding {
 	if len(parts) > 0 {
 		msg += " Lock waits: " + strings.Join(parts, "; ") + "."
 	}
-	msg += h.commWaits() + h.states()
+	msg += h.unsettled() + h.commWaits() + h.states()
 	evs = append(evs, h.blockedEvidence(len(evs))...)
 	return h.finding(msg, sortedUnique(locks), funcs, evs)
+}
+
+// unsettled says which goroutines the snapshot left out because they took
+// or released a lock while it was taken: they were moving, so they are
+// neither holders nor waiters in the picture.
+func (h *hang) unsettled() string {
+	ids := h.w.snap.Unsettled
+	switch len(ids) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(" Goroutine %d was taking or releasing a lock while the snapshot was taken, so it is left out of this picture.", ids[0])
+	}
+	var list []string
+	for _, id := range ids {
+		list = append(list, fmt.Sprint(id))
+	}
+	last := len(list) - 1
+	return fmt.Sprintf(" Goroutines %s and %s were taking or releasing locks while the snapshot was taken, so they are left out of this picture.", strings.Join(list[:last], ", "), list[last])
 }
 
 // blindFinding is a hang without any snapshot.
