@@ -18,6 +18,7 @@ import (
 var catalogueNames = []string{
 	"bank-transfer",
 	"chat-broadcast",
+	"cluster-heartbeat",
 	"counter-race",
 	"dining-philosophers",
 	"double-lock",
@@ -29,6 +30,8 @@ var catalogueNames = []string{
 	"half-locked-field",
 	"http-hot-lock",
 	"lazy-init-race",
+	"lock-timeout",
+	"order-book-callback",
 	"panic-holding-lock",
 	"pool-starvation",
 	"producer-consumer",
