@@ -66,6 +66,9 @@ func TestScenario(t *testing.T) {
 			if n := strings.Count(s.Narrative, "\n") + 1; n < 10 || n > 30 {
 				t.Errorf("narrative has %d lines, want 10 to 30", n)
 			}
+			if !slices.Contains(beforeWorkshop, s.Name) && !strings.Contains(s.Narrative, "\n**Coming from Python.** ") {
+				t.Errorf("narrative has no paragraph starting **Coming from Python.**")
+			}
 			if len(s.Expect) == 0 {
 				t.Fatal("no expect line")
 			}
@@ -369,11 +372,12 @@ func TestRun(t *testing.T) {
 	}
 }
 
-// before120 are the scenarios written before the workshop's, which use
+// beforeWorkshop are the scenarios written before the workshop's. They use
 // language features newer than Go 1.20 (range over an int, per-iteration
-// loop variables). Every other scenario must build as Go 1.20, for users
-// who copy one into an older module.
-var before120 = []string{
+// loop variables), and their narratives have no note for Python
+// programmers. Every other scenario must build as Go 1.20, for users who
+// copy one into an older module, and end with a "Coming from Python" note.
+var beforeWorkshop = []string{
 	"bank-transfer", "chat-broadcast", "counter-race", "dining-philosophers", "double-lock", "gate-lock",
 	"global-cache-race", "goroutine-leak", "half-locked-field", "http-hot-lock", "lazy-init-race",
 	"panic-holding-lock", "producer-consumer", "rwmutex-recursive-read", "waitgroup-mismatch", "worker-pool-results",
@@ -393,7 +397,7 @@ func TestGo120(t *testing.T) {
 		t.Skip("no go command:", err)
 	}
 	for _, s := range All() {
-		if slices.Contains(before120, s.Name) {
+		if slices.Contains(beforeWorkshop, s.Name) {
 			continue
 		}
 		for _, variant := range s.Variants() {
