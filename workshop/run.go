@@ -17,7 +17,7 @@ import (
 // Request is one run the server asks its Runner for.
 type Request struct {
 	Scenario *scenarios.Scenario
-	// Variant is "buggy", "fixed", or "edited" for a learner's version of
+	// Variant is "buggy", "fixed", or Edited for a learner's version of
 	// the buggy variant.
 	Variant string
 	// Files is the program to run: Go source files by name.
@@ -83,12 +83,24 @@ func (p *Progress) Lines() []string {
 	return nil
 }
 
+// Edited is the variant of a run of a learner's version of the buggy
+// variant.
+const Edited = "edited"
+
+// prog is the program a run form asks for.
+type prog struct {
+	variant string            // "buggy", "fixed" or Edited
+	files   map[string][]byte // the Go files
+	edited  string            // the file the learner edited; "" unless Edited
+}
+
 // run is one run of a scenario: started by a POST, shown at /runs/ID.
 type run struct {
 	ID       string
 	Scenario *scenarios.Scenario
 	Variant  string
 	Files    map[string][]byte // the program that ran
+	Edited   string            // the file the learner edited; "" unless Variant is Edited
 	Started  time.Time
 	Progress *Progress
 	dir      string
@@ -131,9 +143,9 @@ type runs struct {
 // errBusy says every run slot is taken.
 var errBusy = errors.New("busy")
 
-// start starts a run of files as sc's variant in a goroutine, or returns
+// start starts a run of p as scenario sc in a goroutine, or returns
 // errBusy when as many runs as allowed are in progress.
-func (t *runs) start(ctx context.Context, sc *scenarios.Scenario, variant string, files map[string][]byte) (*run, error) {
+func (t *runs) start(ctx context.Context, sc *scenarios.Scenario, p prog) (*run, error) {
 	select {
 	case t.slots <- struct{}{}:
 	default:
@@ -142,7 +154,7 @@ func (t *runs) start(ctx context.Context, sc *scenarios.Scenario, variant string
 	t.mu.Lock()
 	t.next++
 	id := fmt.Sprint(t.next)
-	r := &run{ID: id, Scenario: sc, Variant: variant, Files: files, Started: time.Now(),
+	r := &run{ID: id, Scenario: sc, Variant: p.variant, Files: p.files, Edited: p.edited, Started: time.Now(),
 		Progress: &Progress{}, dir: filepath.Join(t.root, "run-"+id)}
 	t.byID[id] = r
 	t.order = append(t.order, id)

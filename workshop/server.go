@@ -218,12 +218,12 @@ func (s *Server) startRun(ctx context.Context, w http.ResponseWriter, r *http.Re
 		badRequest(w, sc, "the form could not be read: "+err.Error())
 		return
 	}
-	variant, files, msg := program(sc, r.PostForm)
+	p, msg := program(sc, r.PostForm)
 	if msg != "" {
 		badRequest(w, sc, msg)
 		return
 	}
-	rn, err := s.runs.start(ctx, sc, variant, files)
+	rn, err := s.runs.start(ctx, sc, p)
 	if errors.Is(err, errBusy) {
 		w.Header().Set("Retry-After", "5")
 		render(w, http.StatusServiceUnavailable, "error", errorView{Title: "The workshop is busy",
@@ -236,35 +236,35 @@ func (s *Server) startRun(ctx context.Context, w http.ResponseWriter, r *http.Re
 
 // program returns the program a run form asks for, or why it cannot be
 // run.
-func program(sc *scenarios.Scenario, form url.Values) (variant string, files map[string][]byte, msg string) {
+func program(sc *scenarios.Scenario, form url.Values) (p prog, msg string) {
 	source, edited := form["source"]
 	if !edited {
-		variant = form.Get("variant")
-		if variant != scenarios.Buggy && variant != scenarios.Fixed {
-			return "", nil, fmt.Sprintf("variant must be %s or %s, not %q", scenarios.Buggy, scenarios.Fixed, variant)
+		p.variant = form.Get("variant")
+		if p.variant != scenarios.Buggy && p.variant != scenarios.Fixed {
+			return p, fmt.Sprintf("variant must be %s or %s, not %q", scenarios.Buggy, scenarios.Fixed, p.variant)
 		}
-		files, err := sc.Files(variant)
-		if err != nil {
-			return "", nil, err.Error()
+		var err error
+		if p.files, err = sc.Files(p.variant); err != nil {
+			return p, err.Error()
 		}
-		return variant, files, ""
+		return p, ""
 	}
 	files, err := sc.Files(scenarios.Buggy)
 	if err != nil {
-		return "", nil, err.Error()
+		return p, err.Error()
 	}
 	name := form.Get("file")
 	if name == "" {
 		name = "main.go"
 	}
 	if _, ok := files[name]; !ok || path.Base(name) != name {
-		return "", nil, fmt.Sprintf("the buggy variant has no file %q to replace", name)
+		return p, fmt.Sprintf("the buggy variant has no file %q to replace", name)
 	}
 	if len(source) != 1 || len(source[0]) > maxSource {
-		return "", nil, fmt.Sprintf("send one source file of at most %d KiB", maxSource>>10)
+		return p, fmt.Sprintf("send one source file of at most %d KiB", maxSource>>10)
 	}
 	files[name] = []byte(strings.ReplaceAll(source[0], "\r\n", "\n")) // a textarea sends CRLF
-	return "edited", files, ""
+	return prog{variant: Edited, files: files, edited: name}, ""
 }
 
 func (s *Server) lookupRun(w http.ResponseWriter, r *http.Request) *run {

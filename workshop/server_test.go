@@ -232,6 +232,17 @@ func TestRunEdited(t *testing.T) {
 		t.Errorf("the edited run's page lacks its finding or the learner's code")
 	}
 
+	// Another file of a scenario of several: only it is replaced.
+	u = post(t, base, "pool-starvation", url.Values{"file": {"pool.go"}, "source": {"package main\n// my pool\n"}})
+	r = <-f.reqs
+	buggy, _ := r.Scenario.Files("buggy")
+	if string(r.Files["pool.go"]) != "package main\n// my pool\n" || string(r.Files["main.go"]) != string(buggy["main.go"]) {
+		t.Errorf("edit of pool.go: pool.go %q, main.go changed: %v", r.Files["pool.go"], string(r.Files["main.go"]) != string(buggy["main.go"]))
+	}
+	if page := finished(t, u); !strings.Contains(page, `<form method="post" action="/scenarios/pool-starvation/runs" class="editor" data-file="pool.go">`) {
+		t.Errorf("the run's page does not offer pool.go to edit again")
+	}
+
 	u = post(t, base, "bank-transfer", url.Values{"source": {"package main\nBUILD ERROR\n"}})
 	<-f.reqs
 	page := finished(t, u)

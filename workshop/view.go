@@ -189,13 +189,8 @@ func newRunView(r *run) runView {
 	done, o, err, elapsed := r.state()
 	v := runView{ID: r.ID, Name: r.Scenario.Name, Title: r.Scenario.Title, Variant: r.Variant, Done: done,
 		Progress: r.Progress.Lines()}
-	if r.Variant == "edited" {
-		buggy, _ := r.Scenario.Files(scenarios.Buggy)
-		for name, data := range r.Files {
-			if string(buggy[name]) != string(data) || v.EditFile == "" && name == "main.go" {
-				v.EditFile, v.EditSource = name, string(data)
-			}
-		}
+	if r.Variant == Edited {
+		v.EditFile, v.EditSource = r.Edited, string(r.Files[r.Edited])
 	}
 	if !done {
 		v.Elapsed = time.Since(r.Started).Round(time.Second).String()
