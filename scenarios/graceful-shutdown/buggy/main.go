@@ -70,7 +70,7 @@ func main() {
 	// BUG: a guess at how long the workers need, instead of telling them
 	// to stop and waiting until they have. Then the process ends under
 	// their feet.
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(250 * time.Millisecond)
 	in.mu.Lock()
 	fmt.Printf("accepted %d events, stored %d\n", accepted, len(in.stored))
 	in.mu.Unlock()
