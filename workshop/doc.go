@@ -20,8 +20,9 @@
 // # Safety
 //
 // The server runs code, so it is careful about who may ask. It answers
-// only requests whose Host is its own address (or localhost on its port),
-// which defeats DNS rebinding; it refuses with 403 a POST whose Origin is
+// only requests whose Host is its own address (or localhost on its port;
+// on 0.0.0.0, any of the machine's addresses on its port), which defeats
+// DNS rebinding; it refuses with 403 a POST whose Origin is
 // another origin, or that the browser marks cross-site, since any page
 // open in the learner's browser could otherwise post a program to it. Its
 // pages load nothing from outside: a Content-Security-Policy allows only

@@ -81,7 +81,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	runCtx, cancelRuns := context.WithCancel(ctx)
 	defer cancelRuns()
 	hs := &http.Server{
-		Handler:           s.Handler(ln.Addr().String(), runCtx),
+		Handler:           s.Handler(runCtx, ln.Addr().String()),
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
@@ -108,8 +108,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // Handler returns the classroom's handler for a server listening on addr
-// (host:port); runs it starts end when runCtx does.
-func (s *Server) Handler(addr string, runCtx context.Context) http.Handler {
+// (host:port); the runs it starts end when runCtx does.
+func (s *Server) Handler(runCtx context.Context, addr string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /scenarios/{name}", s.scenario)
@@ -122,15 +122,29 @@ func (s *Server) Handler(addr string, runCtx context.Context) http.Handler {
 }
 
 // allowedHosts are the Host values that name a server on addr: the address
-// itself and, on loopback, localhost with the same port.
+// itself; on loopback, localhost with the same port too; and on an
+// unspecified address (0.0.0.0, ::), which listens on every interface,
+// each interface's address with the port.
 func allowedHosts(addr string) []string {
 	hosts := []string{addr}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return hosts
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return hosts
+	}
+	if ip.IsLoopback() || ip.IsUnspecified() {
 		hosts = append(hosts, net.JoinHostPort("localhost", port))
+	}
+	if ip.IsUnspecified() {
+		addrs, _ := net.InterfaceAddrs()
+		for _, a := range addrs {
+			if ipn, ok := a.(*net.IPNet); ok {
+				hosts = append(hosts, net.JoinHostPort(ipn.IP.String(), port))
+			}
+		}
 	}
 	return hosts
 }

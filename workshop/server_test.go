@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -335,7 +336,7 @@ func TestLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := srv.Handler("127.0.0.1:7070", context.Background())
+	h := srv.Handler(context.Background(), "127.0.0.1:7070")
 	body := "source=" + strings.Repeat("x", 3*maxSource)
 	req := httptest.NewRequest("POST", "http://127.0.0.1:7070/scenarios/bank-transfer/runs", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -343,5 +344,32 @@ func TestLimits(t *testing.T) {
 	h.ServeHTTP(w, req)
 	if w.Code != http.StatusBadRequest {
 		t.Errorf("oversized form: %d", w.Code)
+	}
+}
+
+func TestAllowedHosts(t *testing.T) {
+	tests := []struct {
+		addr      string
+		want, not []string
+	}{
+		{"127.0.0.1:7070", []string{"127.0.0.1:7070", "localhost:7070"}, []string{"127.0.0.1:7071", "evil.example:7070", "0.0.0.0:7070"}},
+		{"[::1]:7070", []string{"[::1]:7070", "localhost:7070"}, []string{"::1:7070"}},
+		{"192.0.2.7:80", []string{"192.0.2.7:80"}, []string{"localhost:80"}},
+		{"0.0.0.0:7070", []string{"0.0.0.0:7070", "localhost:7070", "127.0.0.1:7070"}, []string{"evil.example:7070"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			got := allowedHosts(tt.addr)
+			for _, h := range tt.want {
+				if !slices.Contains(got, h) {
+					t.Errorf("%s not allowed; allowed: %q", h, got)
+				}
+			}
+			for _, h := range tt.not {
+				if slices.Contains(got, h) {
+					t.Errorf("%s allowed", h)
+				}
+			}
+		})
 	}
 }
