@@ -206,6 +206,17 @@ func runDone(t *testing.T, b *browser) {
 
 // screenshot saves the whole page as a test artifact; viewport saves
 // only what the window shows (docs/workshop.png is one of those).
+// waitFor waits until js is true on the page.
+func waitFor(t *testing.T, b *browser, js, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
+			return
+		}
+	}
+	t.Fatalf("waited 30s for %s", what)
+}
+
 func (b *browser) screenshot(t *testing.T, name string) {
 	b.save(t, name, chromedp.FullScreenshot(100))
 }
@@ -255,12 +266,6 @@ func TestBrowserClassroom(t *testing.T) {
 		t.Error("the narrative's interleaving table is not a table")
 	}
 	b.screenshot(t, "scenario.png")
-	// The README's picture (docs/workshop.png): the top of the page, in a
-	// window tall enough to show the first changed lines.
-	b.do(t, "resize", chromedp.EmulateViewport(1280, 1660))
-	eval[bool](t, b, `(() => { window.scrollTo(0, 0); return true })()`)
-	b.viewport(t, "workshop.png")
-	b.do(t, "resize back", chromedp.EmulateReset())
 
 	b.do(t, "run the buggy variant", chromedp.Click(chromedp.CSS("#run-buggy")))
 	runDone(t, b)
@@ -269,8 +274,9 @@ func TestBrowserClassroom(t *testing.T) {
 		t.Errorf("the buggy run's findings are %q, want a lock-order-cycle", kinds)
 	}
 	if !eval[bool](t, b, `document.querySelector("iframe.report") !== null`) {
-		t.Error("the run's page embeds no report")
+		t.Fatal("the run's page embeds no report")
 	}
+	waitFor(t, b, `document.querySelector("iframe.report").dataset.loaded === "yes"`, "the report's frame to load")
 	b.screenshot(t, "run-buggy.png")
 
 	// An edit that does not compile: the compiler's message is shown.
@@ -298,6 +304,12 @@ func TestBrowserClassroom(t *testing.T) {
 		t.Errorf("the run is labelled %q, want edited", v)
 	}
 	b.screenshot(t, "run-edited.png")
+
+	// The README's picture (docs/workshop.png): the top of a scenario's
+	// page, in a window tall enough to show the first changed lines.
+	b.do(t, "back to the scenario", chromedp.Navigate(base+"/scenarios/bank-transfer"), chromedp.WaitReady(chromedp.CSS("footer.bottom")))
+	b.do(t, "resize", chromedp.EmulateViewport(1280, 1660))
+	b.viewport(t, "workshop.png")
 	b.check(t, base)
 }
 

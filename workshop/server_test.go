@@ -206,7 +206,7 @@ func TestRunVariants(t *testing.T) {
 	base := serve(t, &fake{}, 2)
 	page := finished(t, post(t, base, "bank-transfer", url.Values{"variant": {"buggy"}}))
 	for _, want := range []string{`data-state="done"`, `data-kind="lock-order-cycle"`, "Lock-order cycle: &lt;A.mu&gt;",
-		"lockscope: building &lt;b&gt;x&lt;/b&gt;", `src="/runs/1/report.html"`, `sandbox="allow-scripts"`} {
+		"lockscope: building &lt;b&gt;x&lt;/b&gt;", `data-src="/runs/1/report.html"`, `sandbox="allow-scripts"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("buggy run's page has no %q", want)
 		}
