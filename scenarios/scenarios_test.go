@@ -20,6 +20,7 @@ var catalogueNames = []string{
 	"chat-broadcast",
 	"cluster-heartbeat",
 	"counter-race",
+	"debug-by-tracing",
 	"dining-philosophers",
 	"double-lock",
 	"errgroup-siblings",
