@@ -140,6 +140,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"/", 200, []string{"Starting and stopping goroutines", `href="/scenarios/bank-transfer"`, "Debugging with logs and traces"}},
 		{"/scenarios/bank-transfer", 200, []string{`name="variant" value="buggy"`, `class="ln chg"`, `name="source"`, "from.mu.Lock()", "concept: lock ordering"}},
+		{"/scenarios/errgroup-siblings", 200, []string{`<section class="file" data-file="group.go">`, "not in this variant", `class="editor" data-file="main.go"`}},
 		{"/scenarios/no-such", 404, []string{"no scenario no-such"}},
 		{"/scenarios/..%2f..%2fetc", 404, nil},
 		{"/runs/42", 404, []string{"no run 42"}},
@@ -156,6 +157,9 @@ func TestPages(t *testing.T) {
 				if !strings.Contains(body, w) {
 					t.Errorf("page has no %q", w)
 				}
+			}
+			if strings.Contains(body, `class="editor" data-file="group.go"`) {
+				t.Errorf("the page offers to edit a file the buggy variant does not have")
 			}
 			if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(ct, "text/html") && resp.Header.Get("Content-Security-Policy") != csp {
 				t.Errorf("HTML page without the CSP")
