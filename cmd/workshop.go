@@ -36,7 +36,7 @@ type WorkshopOptions struct {
 func NewCmdWorkshop(s *Streams, runF func(context.Context, *Streams, *WorkshopOptions) error) *cobra.Command {
 	o := &WorkshopOptions{}
 	c := &cobra.Command{
-		Use:   "workshop [--addr 127.0.0.1:7070]",
+		Use:   "workshop",
 		Short: "Serve the scenario catalogue as a classroom page, with runs",
 		Long: `Serve the built-in scenarios as a classroom in the browser: the catalogue in
 teaching order, each scenario's story and its buggy and fixed code side by
