@@ -169,7 +169,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestGuard(t *testing.T) {
-	base := serve(t, &fake{}, 2)
+	base := serve(t, &fake{}, 10) // room for every run the cases start, without waiting for them
 	host := strings.TrimPrefix(base, "http://")
 	_, port, _ := net.SplitHostPort(host)
 	run := url.Values{"variant": {"buggy"}}
