@@ -28,6 +28,7 @@ recursive read locks, leaked locks and hangs, with the evidence and a fix.`,
 		NewCmdBaseline(s, nil),
 		NewCmdMerge(s, nil),
 		NewCmdExplain(s),
+		NewCmdWorkshop(s, nil),
 		NewCmdVersion(s),
 	)
 	return root

@@ -90,6 +90,13 @@ func runRun(ctx context.Context, s *Streams, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
+	return diagnoseScenario(ctx, s, o, sc, dir, files)
+}
+
+// diagnoseScenario lays files out as a module in dir and diagnoses them as the
+// scenario sc: the part of 'lockscope run NAME' after the module's place
+// is chosen, which the workshop server calls for every run.
+func diagnoseScenario(ctx context.Context, s *Streams, o *RunOptions, sc *scenarios.Scenario, dir string, files map[string][]byte) error {
 	if err := writeScenarioModule(dir, sc.Name, files); err != nil {
 		return err
 	}

@@ -16,8 +16,13 @@
 // terminates by itself in well under two seconds. Where the bug allows it, a
 // buggy variant runs its conflicting code paths one after another, ordered
 // by channels, so that it completes and lockscope's prediction is what finds
-// the bug. Only double-lock deadlocks with plain sync; under lockscope the
-// instrumented runtime stops it at the second Lock.
+// the bug. Only the double-lock scenarios (double-lock,
+// order-book-callback) deadlock with plain sync; under lockscope the
+// instrumented runtime stops them at the second Lock. A buggy variant that
+// expects a target-failure (worker-panic) crashes by design.
+//
+// The scenarios written for the workshop (see package workshop) also build
+// as Go 1.20, and their narratives end with a "Coming from Python" note.
 //
 // # scenario.md
 //
