@@ -51,6 +51,7 @@ func runBlocking(p *Pass) ([]Finding, error) {
 				out[j].Count++
 				continue
 			}
+			f.Count = 1
 			byID[f.ID] = len(out)
 			out = append(out, f)
 		}

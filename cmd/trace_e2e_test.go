@@ -324,6 +324,21 @@ func TestPrintUnderReadLockIsNoMixedDeadlock(t *testing.T) {
 	}
 }
 
+// TestBlockingUnderLockCountsEveryTime: a program that sleeps under its
+// lock twice, at one site, gets one blocking-under-lock finding that says
+// it happened twice.
+func TestBlockingUnderLockCountsEveryTime(t *testing.T) {
+	t.Parallel()
+	dir := programModule(t, "sleeptwice")
+	out := t.TempDir()
+	lockscope(t, dir, "run", ".", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	b := ofKind(res, "blocking-under-lock")
+	if len(b) != 1 || b[0].Count != 2 {
+		t.Errorf("want one blocking-under-lock with count 2; findings:\n%s%+v", summarize(res), b)
+	}
+}
+
 func ofKind(res *analyzer.Result, kind string) []analyzer.Finding {
 	var out []analyzer.Finding
 	for _, f := range res.Findings {

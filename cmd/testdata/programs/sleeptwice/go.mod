@@ -1,0 +1,3 @@
+module example.com/sleeptwice
+
+go 1.22
