@@ -81,3 +81,17 @@ func TestTraceChecks(t *testing.T) {
 		}
 	})
 }
+
+func TestShortFuncNamesUserMain(t *testing.T) {
+	for in, want := range map[string]string{
+		"main.lockscopeUserMain":              "main.main",
+		"main.lockscopeUserMain.func1":        "main.main.func1",
+		"main.lockscopeUserMain2":             "main.main",
+		"example.com/kv.(*Replica).send":      "kv.(*Replica).send",
+		"example.com/kv.lockscopeUserMainish": "kv.lockscopeUserMainish",
+	} {
+		if got := shortFunc(in); got != want {
+			t.Errorf("shortFunc(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

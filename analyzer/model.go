@@ -252,8 +252,10 @@ func (p *Proc) Label() string {
 }
 
 // shortFunc drops the import path from a function name:
-// "example.com/kv.(*Replica).send" becomes "kv.(*Replica).send".
+// "example.com/kv.(*Replica).send" becomes "kv.(*Replica).send"; the name
+// the rewriter gave a program's main becomes main again.
 func shortFunc(f string) string {
+	f = userMainName.ReplaceAllString(f, ".main$1") // the user's own name for main
 	if i := strings.LastIndex(f, "/"); i >= 0 {
 		return f[i+1:]
 	}
