@@ -74,8 +74,9 @@
 // try) steps of the held list up to it. An acquisition combines the current
 // key with its own step and looks the result up in a lock-free open-addressing
 // set of 64-bit keys (atomic loads; inserts by CAS; keys compared on hit).
-// A known key costs nothing more: usually one load. The bottom entry's key
-// is computed only when something is acquired on top of it. A new one captures the stack and writes one
+// A known key costs nothing more: usually one load. A one-step chain's key
+// is the step itself, not a hash: it is never looked up, only extended. A
+// new key captures the stack and writes one
 // KindEdge with the whole held list, the acquisition, and what up to 64 other
 // goroutines hold and wait for. When the new lock's class equals a held
 // entry's class, a second set keyed by the (held instance, new instance) pair

@@ -5,62 +5,67 @@ package lockrt
 // by the goroutine that holds the lock in its table record. They do, without
 // any lock and without a locked instruction of their own, what the general
 // paths (acquire.go, release.go) do, and hand over to them, having changed
-// nothing, whenever an event may be due or anything is unusual.
+// nothing, whenever an event may be due or anything is unusual. The public
+// methods (mutex.go, rwmutex.go) open the section and call the real lock
+// themselves, so that an acquisition is one call into lockrt, one goroutine
+// ID read and one call here.
 
-// fastLock records an acquisition after a successful TryLock, in the
-// section (s, q) that g opened before it (s may be nil). It returns false,
-// with the section left and nothing recorded, when the general path must
-// record the acquisition.
+// fastLock records an acquisition of st at packed site p after a successful
+// TryLock, in the section (s, q) that g opened before it (s may be nil). When
+// the fast path cannot record it, it leaves the section untouched and
+// records the acquisition the general way. Its common path makes no call,
+// so that nothing is spilled to the stack: each store before the next
+// locked instruction makes that instruction wait longer. An acquisition
+// whose hold is to be timed (one in sampleEvery) takes the general path,
+// which reads the clock.
 //
 //go:norace
-func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, site int32, read, try bool) bool {
-	if s == nil {
-		return false
+func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, read, try bool) {
+	if s == nil || !s.open() || s.n >= maxHeld || (s.count+1)%sampleEvery == 0 {
+		r.lockedSlow(s, q, g, st, p, read, try)
+		return
 	}
-	if !s.open() || s.n >= maxHeld {
-		s.leave(q)
-		return false
-	}
-	n := int(s.n)
-	var key uint64 // 0 for the bottom entry: chainBelow computes it lazily
-	if n > 0 {
+	n := s.n // only after open: another goroutine may have been inside
+	class := st.class
+	var key uint64
+	if n == 0 {
+		key = firstKey(class, read, try)
+	} else {
 		held := s.held[:n]
-		class := st.class
 		for i := range held {
 			if held[i].st == st || held[i].st.class == class { // misuse or a same-class pair
-				s.leave(q)
-				return false
+				r.lockedSlow(s, q, g, st, p, read, try)
+				return
 			}
 		}
-		key = chainKey(chainBelow(held, n), class, read, try)
-		if r.chains.get(key) < 0 { // a new chain: an edge event
-			s.leave(q)
-			return false
+		key = mix(held[n-1].chain, stepOf(class, read, try)) // chainKey
+		if r.chains.get(key) < 0 {                           // a new chain: an edge event
+			r.lockedSlow(s, q, g, st, p, read, try)
+			return
 		}
 	}
 	s.count++
-	sampled := s.count%sampleEvery == 0
-	var since int64
-	if sampled {
-		since = now()
-	}
 	e := &s.held[n&(maxHeld-1)]
-	e.st, e.chain, e.since, e.site = st, key, since, site
-	e.read, e.try, e.sampled = read, try, sampled
-	s.n++
+	e.st, e.chain, e.since, e.site = st, key, 0, int32(uint32(p))
+	e.read, e.try, e.sampled = read, try, false
+	s.n = n + 1
 	s.leave(q)
 	if read {
 		st.readers.Add(1)
 	} else {
 		releaseI64(&st.holder, g)
 	}
-	return true
 }
 
-// lockedSlow records, the general way, an acquisition that fastLock
-// declined after a successful TryLock.
-func (r *recorder) lockedSlow(g int64, st *state, site int32, read, try bool) {
-	a := acq{r: r, st: st, g: g, site: site, read: read, try: try}
+// lockedSlow leaves the section (s, q) untouched, if s is not nil, and
+// records the acquisition that fastLock declined the general way.
+//
+//go:noinline
+func (r *recorder) lockedSlow(s *slot, q uint32, g int64, st *state, p uint64, read, try bool) {
+	if s != nil {
+		s.leave(q)
+	}
+	a := acq{r: r, st: st, g: g, site: int32(uint32(p)), read: read, try: try}
 	a.fast()
 }
 
@@ -75,7 +80,7 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 		s.leave(q)
 		return false
 	}
-	n := int(s.n) - 1 // only after open: another goroutine may have been inside
+	n := s.n - 1 // only after open: another goroutine may have been inside
 	if n < 0 {
 		s.leave(q)
 		return false
@@ -87,13 +92,19 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 	}
 	sampled, since, site := e.sampled, e.since, e.site
 	e.st = nil // do not keep the instance reachable
-	s.n = int32(n)
+	s.n = n
 	s.leave(q)
 	if sampled {
-		r.held(st.class, site, now()-since)
+		r.heldSince(st.class, site, since)
 	}
 	return true
 }
+
+// heldSince adds a sampled hold of class, acquired at site at time since,
+// that ends now.
+//
+//go:noinline
+func (r *recorder) heldSince(class, site int32, since int64) { r.held(class, site, now()-since) }
 
 // unlockSlow pops st's write entry from g's record the general way, after
 // fastPop declined.

@@ -1,10 +1,6 @@
 package lockrt
 
-import (
-	"sync"
-
-	"github.com/lockscope/lockscope/tracer/event"
-)
+import "sync"
 
 // Mutex is a drop-in replacement for sync.Mutex that records its use when
 // recording is on. The zero value is an unlocked mutex. A Mutex must not be
@@ -27,26 +23,23 @@ func (m *Mutex) Lock() {
 
 // LockAt locks m, recording the acquisition at packed site p
 // (event.Site.Packed: class in the high 32 bits, site in the low 32).
-func (m *Mutex) LockAt(p uint64) {
-	r := cur.Load()
+func (m *Mutex) LockAt(p uint64) { m.lockAt(cur.Load(), p) }
+
+// lockAt is LockAt under recorder r (nil: recording is off). It is one call
+// doing the fast path itself, with the real TryLock inlined between the
+// section's enter and its open: see "Slot protocol" in doc.go.
+func (m *Mutex) lockAt(r *recorder, p uint64) {
 	if r == nil {
 		m.mu.Lock()
 		return
 	}
-	m.lockAt(r, p)
-}
-
-func (m *Mutex) lockAt(r *recorder, p uint64) {
-	if m.st.id.Load() > 0 {
-		g := r.goid()
-		s, q := r.enter(g)
-		if m.mu.TryLock() { // a full barrier between enter and open
-			if _, site := event.Unpack(p); !r.fastLock(s, q, g, &m.st, site, false, false) {
-				r.lockedSlow(g, &m.st, site, false, false)
+	if m.st.id.Load() > 0 && r.goidOff != 0 {
+		g := gword(r.goidOff)
+		if s, q := r.enter(g); s != nil {
+			if m.mu.TryLock() { // a full barrier between enter and open
+				r.fastLock(s, q, g, &m.st, p, false, false)
+				return
 			}
-			return
-		}
-		if s != nil {
 			s.leave(q)
 		}
 	}
@@ -83,9 +76,7 @@ func (m *Mutex) tryLockAt(r *recorder, p uint64) bool {
 		}
 		return false
 	}
-	if _, site := event.Unpack(p); !r.fastLock(s, q, g, &m.st, site, false, true) {
-		r.lockedSlow(g, &m.st, site, false, true)
-	}
+	r.fastLock(s, q, g, &m.st, p, false, true)
 	return true
 }
 
@@ -97,9 +88,20 @@ func (m *Mutex) Unlock() {
 		m.mu.Unlock()
 		return
 	}
-	s, q := r.releaseWrite(&m.st)
+	st := &m.st
+	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == gword(r.goidOff) {
+		if s, q := r.enter(h); s != nil { // the holder, on its table record
+			releaseI64(&st.holder, 0)
+			m.mu.Unlock() // a full barrier between enter and fastPop's open
+			if !r.fastPop(s, q, st, false) {
+				r.unlockSlow(h, st)
+			}
+			return
+		}
+	}
+	s, q := r.releaseWrite(st)
 	m.mu.Unlock() // a full barrier between releaseWrite's enter and fastPop's open
-	if s != nil && !r.fastPop(s, q, &m.st, false) {
-		r.unlockSlow(s.owner, &m.st)
+	if s != nil && !r.fastPop(s, q, st, false) {
+		r.unlockSlow(s.owner, st)
 	}
 }
