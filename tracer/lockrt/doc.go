@@ -87,8 +87,10 @@
 // Classes come from the packed site argument of the *At methods, which
 // lockscope's rewriter emits. A siteless call (Lock through sync.Locker or
 // sync.Cond, a method value) gets a dynamic site: the first caller outside
-// packages lockrt and sync, found with runtime.Callers (cached per call path),
-// numbered negatively, described once by KindSite; the class of an instance
+// packages lockrt and sync, found by following frame pointers to the first
+// return address known to lead to a site (learned on first sight with
+// runtime.Callers; see site.go), numbered negatively, described once by
+// KindSite; the class of an instance
 // first locked there is that negative ID. An instance gets its ID, class,
 // first site and ordinal within its class on its first recorded acquisition;
 // KindInstance describes it just before the first event that refers to it.

@@ -43,8 +43,9 @@ type recorder struct {
 	stats  *table // per-class timing
 	cls    []classStats
 
-	sitesMu imutex // guards sites
-	sites   siteMap
+	sitesMu   imutex // guards sites
+	sites     siteMap
+	slowSites aI64 // dynamic sites found with runtime.Callers (tests)
 
 	saidDepth aBool // KindOverflow for the held depth was written
 	dirty     aBool // stats changed since the last KindStats
