@@ -150,9 +150,7 @@ func (a *acq) waited() {
 
 // mark notes the new holder in the instance.
 func (a *acq) mark() {
-	if a.read {
-		a.st.readers.Add(1)
-	} else {
+	if !a.read {
 		releaseI64(&a.st.holder, a.g)
 	}
 }
@@ -242,6 +240,9 @@ func (a *acq) push(s *slot, since int64) {
 	if s.n == maxHeld {
 		s.drop++
 		a.depth = true
+		if a.read {
+			a.st.unlisted.Add(1)
+		}
 		return
 	}
 	e := &s.held[s.n&(maxHeld-1)]

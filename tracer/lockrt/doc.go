@@ -52,14 +52,16 @@
 //
 // The barrier is free: it is the real lock operation's own atomic
 // read-modify-write, which the section brackets. A successful TryLock or
-// TryRLock always ends in a CAS, a sync.Mutex or RWMutex Unlock starts with
-// an atomic add, and an RUnlock's recorded path does the reader count's
-// atomic add first; on amd64 each is a LOCK-prefixed instruction, a full
-// barrier. Acquisitions open the section before the real TryLock and record
-// after it; Unlock opens it before the real Unlock and pops after it (so a
-// snapshot may, for a few nanoseconds, show the unlocking goroutine still
-// holding a lock another goroutine already has); a failed TryLock closes the
-// section untouched. The seq and section stores are plain MOVs on amd64
+// TryRLock always ends in a CAS, and a sync.Mutex or RWMutex Unlock or
+// RUnlock starts with an atomic add; on amd64 each is a LOCK-prefixed
+// instruction, a full barrier. Acquisitions open the section before the
+// real TryLock and record after it; Unlock, and an RUnlock whose read entry
+// is on top of the goroutine's list, open it before the real call and pop
+// after it (so a snapshot may, for a few nanoseconds, show the unlocking
+// goroutine still holding a lock another goroutine already has); a failed
+// TryLock closes the section untouched. Whether the read entry is on top is
+// read before the barrier, as a hint that the pop checks; any other RUnlock
+// pops under spin locks before the real RUnlock. The seq and section stores are plain MOVs on amd64
 // (total store order makes them release stores; Go's compiler keeps memory
 // operations in program order around them), sync/atomic stores elsewhere
 // (STLR on arm64, whose STLR-then-LDAR order needs no barrier at all), and
@@ -128,11 +130,11 @@
 // goroutine's to hold). An Unlock of an
 // unlocked Mutex or RWMutex writes KindUnlockOfUnlocked before the real
 // Unlock makes the Go runtime end the process. The write holder (one plain
-// store on Lock and one on Unlock) and the reader count (an atomic add on
-// RLock and RUnlock) are tracked in the instance. The reader count is kept,
-// although it costs two locked instructions per read lock: held lists alone
-// cannot tell an unmatched RUnlock from one of a read lock that was not
-// recorded (past the held depth), and it is RUnlock's section barrier.
+// store on Lock and one on Unlock) is tracked in the instance; read holders
+// are not counted (that cost two locked instructions per read lock): an
+// RUnlock whose read entry is in no held list, and that is not one of the
+// instance's read holds past a held depth (counted in the instance, rarely),
+// is of an unlocked RWMutex.
 //
 // # Timing
 //

@@ -50,9 +50,7 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 	e.read, e.try, e.sampled = read, try, false
 	s.n = n + 1
 	s.leave(q)
-	if read {
-		st.readers.Add(1)
-	} else {
+	if !read {
 		releaseI64(&st.holder, g)
 	}
 }
@@ -105,6 +103,23 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 //
 //go:noinline
 func (r *recorder) heldSince(class, site int32, since int64) { r.held(class, site, now()-since) }
+
+// onTop reports whether the newest entry of g's table record s, in the
+// section that g opened on it, is st's in the read or write mode. It reads
+// before the section's barrier, while another goroutine may be popping
+// entries of s, so the answer is only a hint: fastPop checks it again.
+// Only the owner pushes entries, so a true answer can only turn false by a
+// concurrent release of the same lock.
+//
+//go:norace
+func onTop(s *slot, st *state, read bool) bool {
+	n := s.n - 1
+	if n < 0 || n >= maxHeld {
+		return false
+	}
+	e := &s.held[n]
+	return e.st == st && e.read == read
+}
 
 // unlockSlow pops st's write entry from g's record the general way, after
 // fastPop declined.

@@ -173,11 +173,32 @@ func (rw *RWMutex) TryRLockAt(p uint64) bool {
 	return rw.tryRLockAt(r, p)
 }
 
-// RUnlock undoes one RLock, like sync.RWMutex.RUnlock.
+// RUnlock undoes one RLock, like sync.RWMutex.RUnlock. An RUnlock of an
+// unlocked RWMutex is recorded before the Go runtime ends the process.
 func (rw *RWMutex) RUnlock() {
-	if r := cur.Load(); r != nil {
-		r.releaseRead(&rw.st)
+	r := cur.Load()
+	if r == nil {
+		rw.mu.RUnlock()
+		return
 	}
+	st := &rw.st
+	var g int64
+	if r.goidOff != 0 {
+		g = gword(r.goidOff)
+		if s, q := r.enter(g); s != nil {
+			if onTop(s, st, true) { // a hint, confirmed after the barrier
+				rw.mu.RUnlock() // a full barrier between enter and fastPop's open
+				if !r.fastPop(s, q, st, true) {
+					r.releaseReadLate(g, st)
+				}
+				return
+			}
+			s.leave(q)
+		}
+	} else {
+		g = r.goid()
+	}
+	r.releaseRead(g, st)
 	rw.mu.RUnlock()
 }
 
