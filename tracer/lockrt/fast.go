@@ -55,6 +55,49 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 	}
 }
 
+// first reports whether an acquisition in the open section of s can take
+// fastLock's commonest case, pushFirst: nothing held, and the hold not to
+// be timed.
+func (s *slot) first() bool { return s.open() && s.n == 0 && (s.count+1)%sampleEvery != 0 }
+
+// pushFirst is fastLock's commonest case, small enough to inline: an
+// acquisition of st, not tried, at packed site p, by g, in the open section
+// q of g's record s, for which first held. mode is 2 for a read lock, else
+// 0 (stepOf's bits).
+//
+//go:norace
+func (s *slot) pushFirst(q uint32, g int64, st *state, p uint64, mode uint64) {
+	s.count++
+	e := &s.held[0]
+	e.st, e.chain, e.since, e.site = st, uint64(uint32(st.class))<<2|mode|1<<63, 0, int32(uint32(p)) // firstKey
+	e.read, e.try, e.sampled = mode != 0, false, false
+	s.n = 1
+	s.leave(q)
+	if mode == 0 {
+		releaseI64(&st.holder, g)
+	}
+}
+
+// popTop is fastPop's commonest case, small enough to inline: st's entry
+// in the read or write mode on top, its hold not timed. It reports false,
+// having done nothing, in any other case.
+//
+//go:norace
+func (s *slot) popTop(q uint32, st *state, read bool) bool {
+	n := s.n - 1
+	if !s.open() || n < 0 || n >= maxHeld {
+		return false
+	}
+	e := &s.held[n]
+	if e.st != st || e.read != read || e.sampled {
+		return false
+	}
+	e.st = nil
+	s.n = n
+	s.leave(q)
+	return true
+}
+
 // lockedSlow leaves the section (s, q) untouched, if s is not nil, and
 // records the acquisition that fastLock declined the general way.
 //

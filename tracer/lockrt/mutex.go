@@ -37,6 +37,10 @@ func (m *Mutex) lockAt(r *recorder, p uint64) {
 		g := gword(r.goidOff)
 		if s, q := r.enter(g); s != nil {
 			if m.mu.TryLock() { // a full barrier between enter and open
+				if s.first() {
+					s.pushFirst(q, g, &m.st, p, 0) // nothing held: no chain to check
+					return
+				}
 				r.fastLock(s, q, g, &m.st, p, false, false)
 				return
 			}
@@ -93,6 +97,9 @@ func (m *Mutex) Unlock() {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			m.mu.Unlock() // a full barrier between enter and fastPop's open
+			if s.popTop(q, st, false) {
+				return
+			}
 			if !r.fastPop(s, q, st, false) {
 				r.unlockSlow(h, st)
 			}

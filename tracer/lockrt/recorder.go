@@ -30,7 +30,7 @@ type recorder struct {
 	fromStart bool    // on since before any lock was used: every lock was seen
 	block     bool    // LOCKSCOPE_SELF_DEADLOCK=block: let self-deadlocks block
 
-	cells []slotPtr // table records by goid&slotMask
+	cells *[1 << slotBits]slotPtr // table records by goid&slotMask (an array: no bounds checks)
 	over  overflow
 
 	chains *table // chain keys seen
@@ -63,7 +63,7 @@ type options struct {
 
 func newRecorder(w io.Writer, o options) *recorder {
 	r := &recorder{w: w, fromStart: o.fromStart, block: o.block,
-		cells:  make([]slotPtr, 1<<slotBits),
+		cells:  new([1 << slotBits]slotPtr),
 		chains: newTable(16), pairs: newTable(16), once: newTable(12),
 		pcs: newTable(14), ords: newTable(14), stats: newTable(12),
 		kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}

@@ -27,6 +27,10 @@ func (rw *RWMutex) lockAt(r *recorder, p uint64) {
 		g := gword(r.goidOff)
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryLock() { // a full barrier between enter and open
+				if s.first() {
+					s.pushFirst(q, g, &rw.st, p, 0)
+					return
+				}
 				r.fastLock(s, q, g, &rw.st, p, false, false)
 				return
 			}
@@ -45,6 +49,10 @@ func (rw *RWMutex) rlockAt(r *recorder, p uint64) {
 		g := gword(r.goidOff)
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryRLock() { // a full barrier between enter and open
+				if s.first() {
+					s.pushFirst(q, g, &rw.st, p, 2)
+					return
+				}
 				r.fastLock(s, q, g, &rw.st, p, true, false)
 				return
 			}
@@ -129,6 +137,9 @@ func (rw *RWMutex) Unlock() {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			rw.mu.Unlock() // a full barrier between enter and fastPop's open
+			if s.popTop(q, st, false) {
+				return
+			}
 			if !r.fastPop(s, q, st, false) {
 				r.unlockSlow(h, st)
 			}
@@ -188,6 +199,9 @@ func (rw *RWMutex) RUnlock() {
 		if s, q := r.enter(g); s != nil {
 			if onTop(s, st, true) { // a hint, confirmed after the barrier
 				rw.mu.RUnlock() // a full barrier between enter and fastPop's open
+				if s.popTop(q, st, true) {
+					return
+				}
 				if !r.fastPop(s, q, st, true) {
 					r.releaseReadLate(g, st)
 				}
