@@ -5,16 +5,13 @@
 // In every frame, the saved frame pointer of the frame above is at 0(fp)
 // and the frame's return address at 8(fp).
 
-// func callerFrames() (pc0, pc1, fp2 uintptr)
-TEXT ·callerFrames(SB), NOSPLIT, $0-24
-	MOVQ	BP, AX
+// func callerCaller() (pc, up uintptr)
+TEXT ·callerCaller(SB), NOSPLIT, $0-16
+	MOVQ	0(BP), AX
 	MOVQ	8(AX), BX
-	MOVQ	BX, pc0+0(FP)
+	MOVQ	BX, pc+0(FP)
 	MOVQ	0(AX), AX
-	MOVQ	8(AX), BX
-	MOVQ	BX, pc1+8(FP)
-	MOVQ	0(AX), AX
-	MOVQ	AX, fp2+16(FP)
+	MOVQ	AX, up+8(FP)
 	RET
 
 // func frameAt(fp uintptr) (pc, up uintptr)

@@ -6,16 +6,13 @@
 // (its saved LR) at 8(fp), as the Go runtime's own frame-pointer unwinder
 // reads them.
 
-// func callerFrames() (pc0, pc1, fp2 uintptr)
-TEXT ·callerFrames(SB), NOSPLIT|NOFRAME, $0-24
-	MOVD	R29, R0
+// func callerCaller() (pc, up uintptr)
+TEXT ·callerCaller(SB), NOSPLIT|NOFRAME, $0-16
+	MOVD	0(R29), R0
 	MOVD	8(R0), R1
-	MOVD	R1, pc0+0(FP)
+	MOVD	R1, pc+0(FP)
 	MOVD	0(R0), R0
-	MOVD	8(R0), R1
-	MOVD	R1, pc1+8(FP)
-	MOVD	0(R0), R0
-	MOVD	R0, fp2+16(FP)
+	MOVD	R0, up+8(FP)
 	RET
 
 // func frameAt(fp uintptr) (pc, up uintptr)

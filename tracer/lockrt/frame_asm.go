@@ -2,14 +2,14 @@
 
 package lockrt
 
-// framesOK reports that callerFrames and frameAt read frame pointers.
+// framesOK reports that callerCaller and frameAt read frame pointers.
 const framesOK = true
 
-// callerFrames returns the return addresses of the calling function's
-// frame and of the frame above it, and the frame pointer of the frame above
-// that. The caller's frame must be a Go function's (which has a frame
-// pointer), and so must its caller's.
-func callerFrames() (pc0, pc1, fp2 uintptr)
+// callerCaller returns the return address of the calling function's caller
+// (where the caller's caller resumes) and the frame pointer of the frame
+// above that. The caller and its caller must be Go functions, which have
+// frame pointers.
+func callerCaller() (pc, up uintptr)
 
 // frameAt returns the return address of the frame whose frame pointer is fp
 // and the frame pointer of the frame above it (0 at the top of the stack).

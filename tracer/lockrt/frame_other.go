@@ -6,6 +6,6 @@ package lockrt
 // dynamic sites are then found with runtime.Callers every time.
 const framesOK = false
 
-func callerFrames() (pc0, pc1, fp2 uintptr) { return 0, 0, 0 }
+func callerCaller() (pc, up uintptr) { return 0, 0 }
 
 func frameAt(fp uintptr) (pc, up uintptr) { return 0, 0 }

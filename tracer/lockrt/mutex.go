@@ -12,6 +12,8 @@ type Mutex struct {
 
 // Lock locks m, like sync.Mutex.Lock. The acquisition site is found from the
 // caller's stack (see LockAt).
+//
+//go:noinline
 func (m *Mutex) Lock() {
 	r := cur.Load()
 	if r == nil {
@@ -51,6 +53,8 @@ func (m *Mutex) lockAt(r *recorder, p uint64) {
 }
 
 // TryLock tries to lock m without blocking, like sync.Mutex.TryLock.
+//
+//go:noinline
 func (m *Mutex) TryLock() bool {
 	r := cur.Load()
 	if r == nil {

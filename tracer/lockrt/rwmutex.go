@@ -95,6 +95,8 @@ func (rw *RWMutex) tryRLockAt(r *recorder, p uint64) bool {
 }
 
 // Lock locks rw for writing, like sync.RWMutex.Lock.
+//
+//go:noinline
 func (rw *RWMutex) Lock() {
 	r := cur.Load()
 	if r == nil {
@@ -108,6 +110,8 @@ func (rw *RWMutex) Lock() {
 func (rw *RWMutex) LockAt(p uint64) { rw.lockAt(cur.Load(), p) }
 
 // TryLock tries to lock rw for writing without blocking.
+//
+//go:noinline
 func (rw *RWMutex) TryLock() bool {
 	r := cur.Load()
 	if r == nil {
@@ -154,6 +158,8 @@ func (rw *RWMutex) Unlock() {
 }
 
 // RLock locks rw for reading, like sync.RWMutex.RLock.
+//
+//go:noinline
 func (rw *RWMutex) RLock() {
 	r := cur.Load()
 	if r == nil {
@@ -167,6 +173,8 @@ func (rw *RWMutex) RLock() {
 func (rw *RWMutex) RLockAt(p uint64) { rw.rlockAt(cur.Load(), p) }
 
 // TryRLock tries to lock rw for reading without blocking.
+//
+//go:noinline
 func (rw *RWMutex) TryRLock() bool {
 	r := cur.Load()
 	if r == nil {

@@ -16,10 +16,13 @@ import (
 // lockrt and sync, or all are inside and the answer lies further up. The
 // recorder keeps, per return address, the site it leads to or "look further
 // up", learned on first sight. A siteless acquisition follows frame pointers
-// from its own frame (frame_amd64.s, frame_arm64.s), one frame at a time,
-// looking each return address up, and stops at the first that names a site:
-// usually the second (the Lock method's caller), two loads and two table
-// lookups in all, with no runtime.Callers and no allocation.
+// (frame_amd64.s, frame_arm64.s), one frame at a time, looking each return
+// address up, and stops at the first that names a site. It starts at the
+// return address of the method that called dynSite (Lock, RLock, TryLock,
+// TryRLock or the runtime's own code), which is never inlined, so the frame
+// below is all lockrt's: usually that first return address names the site,
+// for four loads and one table lookup, with no runtime.Callers and no
+// allocation.
 //
 // On a miss the site is found with runtime.Callers, as before (cached per
 // call path); then the missed return address is learned, but only if its
@@ -35,17 +38,18 @@ const (
 )
 
 // dynSite returns the packed dynamic site of the calling acquisition: the
-// negative site ID as both class and site. It must not be inlined: the walk
-// starts from its own frame. Between reading a frame pointer and following
-// it, it calls nothing that could move the stack (table.get inlines, frameAt
-// is a leaf in assembly).
+// negative site ID as both class and site. Neither it nor its caller may be
+// inlined (both are //go:noinline): the walk starts from its caller's
+// frame. Between reading a frame pointer and following it, it calls nothing
+// that could move the stack (table.get inlines, frameAt is a leaf in
+// assembly).
 //
 //go:noinline
 func (r *recorder) dynSite() uint64 {
 	if !framesOK {
 		return r.dynSiteSlow(0)
 	}
-	pc, pc1, fp := callerFrames()
+	pc, fp := callerCaller()
 	for i := 0; i < maxWalk; i++ {
 		var v int32
 		if c := r.pcs.get(pcKey(pc)); c >= 0 {
@@ -56,10 +60,6 @@ func (r *recorder) dynSite() uint64 {
 		}
 		if v != pcInternal {
 			return r.dynSiteSlow(pc) // not learned yet
-		}
-		if i == 0 {
-			pc = pc1
-			continue
 		}
 		if fp == 0 {
 			break
