@@ -78,6 +78,7 @@ var (
 	DiscoverNow = discoverGoid
 	StackGoid   = stackGoid
 	Gword       = gword
+	FastGoid    = fastGoid
 	ParseGoid   = parseGoid
 )
 

@@ -36,7 +36,7 @@ func (m *Mutex) lockAt(r *recorder, p uint64) {
 		return
 	}
 	if m.st.id.Load() > 0 && r.goidOff != 0 {
-		g := gword(r.goidOff)
+		g := fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if m.mu.TryLock() { // a full barrier between enter and open
 				if s.first() {
@@ -97,7 +97,7 @@ func (m *Mutex) Unlock() {
 		return
 	}
 	st := &m.st
-	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == gword(r.goidOff) {
+	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == fastGoid() {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			m.mu.Unlock() // a full barrier between enter and fastPop's open

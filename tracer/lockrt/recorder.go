@@ -26,7 +26,7 @@ type recorder struct {
 	wmu imutex // guards w and the told flags of instances
 	w   io.Writer
 
-	goidOff   uintptr // offset of goid in g; 0: parse runtime.Stack
+	goidOff   uintptr // offset of goid in g (the package goidOff, read by fastGoid); 0: parse runtime.Stack
 	fromStart bool    // on since before any lock was used: every lock was seen
 	block     bool    // LOCKSCOPE_SELF_DEADLOCK=block: let self-deadlocks block
 

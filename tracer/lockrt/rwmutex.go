@@ -24,7 +24,7 @@ func (rw *RWMutex) lockAt(r *recorder, p uint64) {
 		return
 	}
 	if rw.st.id.Load() > 0 && r.goidOff != 0 {
-		g := gword(r.goidOff)
+		g := fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryLock() { // a full barrier between enter and open
 				if s.first() {
@@ -46,7 +46,7 @@ func (rw *RWMutex) rlockAt(r *recorder, p uint64) {
 		return
 	}
 	if rw.st.id.Load() > 0 && r.goidOff != 0 {
-		g := gword(r.goidOff)
+		g := fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryRLock() { // a full barrier between enter and open
 				if s.first() {
@@ -137,7 +137,7 @@ func (rw *RWMutex) Unlock() {
 		return
 	}
 	st := &rw.st
-	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == gword(r.goidOff) {
+	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == fastGoid() {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			rw.mu.Unlock() // a full barrier between enter and fastPop's open
@@ -203,7 +203,7 @@ func (rw *RWMutex) RUnlock() {
 	st := &rw.st
 	var g int64
 	if r.goidOff != 0 {
-		g = gword(r.goidOff)
+		g = fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if onTop(s, st, true) { // a hint, confirmed after the barrier
 				rw.mu.RUnlock() // a full barrier between enter and fastPop's open
