@@ -38,7 +38,10 @@ func (m *slotMap) get(g int64) *slot {
 func (m *slotMap) put(g int64, s *slot) {
 	if 2*(m.used+1) > len(m.keys) {
 		old, olds := m.keys, m.recs
-		n := max(16, 2*len(old))
+		n := 2 * len(old)
+		if n < 16 { // not the max builtin: the runtime builds at go 1.20
+			n = 16
+		}
 		m.keys, m.recs, m.used = make([]uint64, n), make([]*slot, n), 0
 		for i, k := range old {
 			if k != 0 {
@@ -144,7 +147,10 @@ func (m *siteMap) get(f event.Frame) (int32, bool) {
 func (m *siteMap) put(f event.Frame, id int32) {
 	if 2*(m.used+1) > len(m.hashes) {
 		oh, of, oi := m.hashes, m.frames, m.ids
-		n := max(64, 2*len(oh))
+		n := 2 * len(oh)
+		if n < 64 { // not the max builtin: the runtime builds at go 1.20
+			n = 64
+		}
 		m.hashes, m.frames, m.ids = make([]uint64, n), make([]event.Frame, n), make([]int32, n)
 		for i, h := range oh {
 			if h != 0 {

@@ -84,7 +84,7 @@ func (r *recorder) watchDouble(w *watchdog, a acq, stk []event.Frame) {
 		switch {
 		case !parked: // not blocked yet, or just woken
 			since = time.Time{}
-			wait = min(max(2*wait, watchRetry), watchPeriod)
+			wait = clampWait(2 * wait)
 		case !stuck:
 			since = time.Time{}
 			wait = watchPeriod
@@ -208,4 +208,16 @@ func ownGoroutine(g gdump) bool {
 		}
 	}
 	return strings.HasPrefix(g.creator, pkgPrefix) // lockrt never starts a target's function
+}
+
+// clampWait bounds a watchdog wait to [watchRetry, watchPeriod] (not the
+// min and max builtins: the runtime builds at go 1.20).
+func clampWait(d time.Duration) time.Duration {
+	if d < watchRetry {
+		return watchRetry
+	}
+	if d > watchPeriod {
+		return watchPeriod
+	}
+	return d
 }
