@@ -38,8 +38,9 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 				return
 			}
 		}
-		key = mix(held[n-1].chain, stepOf(class, read, try)) // chainKey
-		if r.chains.get(key) < 0 {                           // a new chain: an edge event
+		// chainKey: held[n-1] has a key, so this is a hash
+		key = mix(held[n-1].chain, stepOf(class, read, try))
+		if r.chains.get(key) < 0 { // a new chain: an edge event
 			r.lockedSlow(s, q, g, st, p, read, try)
 			return
 		}
