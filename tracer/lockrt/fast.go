@@ -85,8 +85,11 @@ func (s *slot) pushFirst(q uint32, g int64, st *state, p uint64, mode uint64) {
 //
 //go:norace
 func (s *slot) popTop(q uint32, st *state, read bool) bool {
-	n := s.n - 1
-	if !s.open() || n < 0 || n >= maxHeld {
+	if !s.open() {
+		return false
+	}
+	n := s.n - 1 // only after open: another goroutine may have been inside
+	if uint32(n) >= maxHeld { // n < 0 too
 		return false
 	}
 	e := &s.held[n]
