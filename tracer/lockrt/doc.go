@@ -175,9 +175,10 @@
 //
 // # Goroutine identity
 //
-// A goroutine's ID is read from the runtime's g struct by a two-instruction
-// assembly function (amd64, arm64), once per Lock and once per Unlock (the
-// Unlock must know whether it runs on the holder to use the fast path). The goid field's offset is discovered at
+// A goroutine's ID is read from the runtime's g struct by a three-instruction
+// assembly function (amd64, arm64; fastGoid), once per Lock and once per
+// Unlock (the Unlock must know whether it runs on the holder to use the fast
+// path). The goid field's offset is discovered at
 // start, never assumed: the words of g equal to the ID that runtime.Stack
 // prints, intersected over several fresh goroutines with distinct IDs, must
 // leave exactly one offset, which must then agree on further goroutines.

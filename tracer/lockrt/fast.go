@@ -6,9 +6,10 @@ package lockrt
 // any lock and without a locked instruction of their own, what the general
 // paths (acquire.go, release.go) do, and hand over to them, having changed
 // nothing, whenever an event may be due or anything is unusual. The public
-// methods (mutex.go, rwmutex.go) open the section and call the real lock
-// themselves, so that an acquisition is one call into lockrt, one goroutine
-// ID read and one call here.
+// methods (mutex.go, rwmutex.go) read the goroutine ID, open the section and
+// call the real lock themselves, and do the commonest push and pop inline
+// (pushFirst, popTop), so that an uncontended Lock or Unlock is one call
+// into lockrt and one goroutine-ID read; fastLock and fastPop take the rest.
 
 // fastLock records an acquisition of st at packed site p after a successful
 // TryLock, in the section (s, q) that g opened before it (s may be nil). When
