@@ -89,8 +89,10 @@ func (s *slot) popTop(q uint32, st *state, read bool) bool {
 	if !s.open() {
 		return false
 	}
-	n := s.n - 1 // only after open: another goroutine may have been inside
-	if uint32(n) >= maxHeld { // n < 0 too
+	// s.n only after open: another goroutine may have been inside. The
+	// unsigned comparison also catches n < 0.
+	n := s.n - 1
+	if uint32(n) >= maxHeld {
 		return false
 	}
 	e := &s.held[n]
