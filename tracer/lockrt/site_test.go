@@ -1,6 +1,7 @@
 package lockrt_test
 
 import (
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -84,6 +85,42 @@ func TestDynamicSiteWalk(t *testing.T) {
 	for id, f := range rec.DynamicSites() {
 		if !strings.HasSuffix(f.File, "site_test.go") {
 			t.Errorf("dynamic site %d outside the test: %+v", id, f)
+		}
+	}
+}
+
+// TestDynamicSiteOddCallers locks from callers the walk may not see as
+// ordinary frames: reflection and a deferred call. Whatever the site, the
+// first acquisition finds it with runtime.Callers and the later ones with
+// the walk: they must agree.
+func TestDynamicSiteOddCallers(t *testing.T) {
+	rec := lockrt.StartRecording(t, false)
+	shapes := []struct {
+		name string
+		lock func(m *lockrt.Mutex) int32 // locks m, returns the site
+	}{
+		{"reflect", func(m *lockrt.Mutex) int32 {
+			reflect.ValueOf(m).MethodByName("Lock").Call(nil)
+			return rec.TopSite()
+		}},
+		{"deferred", func(m *lockrt.Mutex) int32 {
+			func() { defer m.Lock() }()
+			return rec.TopSite()
+		}},
+	}
+	for _, sh := range shapes {
+		var m lockrt.Mutex
+		first := int32(0)
+		for i := 0; i < lockrt.MaxWalk+2; i++ {
+			site := sh.lock(&m)
+			m.Unlock()
+			if i == 0 {
+				first = site
+			} else if site != first {
+				t.Errorf("%s, acquisition %d: site %d (%+v), the first was %d (%+v)", sh.name, i, site,
+					rec.DynamicSites()[site], first, rec.DynamicSites()[first])
+				break
+			}
 		}
 	}
 }
