@@ -61,8 +61,9 @@
 // goroutine still holding a lock another goroutine already has); a failed
 // TryLock closes the section untouched. Whether the read entry is on top is
 // read before the barrier, as a hint that the pop checks; any other RUnlock
-// pops under spin locks before the real RUnlock. The seq and section stores are plain MOVs on amd64
-// (total store order makes them release stores; Go's compiler keeps memory
+// pops under spin locks before the real RUnlock. The seq and section stores
+// are plain MOVs on amd64 (total store order makes them release stores; Go's
+// compiler keeps memory
 // operations in program order around them), sync/atomic stores elsewhere
 // (STLR on arm64, whose STLR-then-LDAR order needs no barrier at all), and
 // sequentially consistent stores in -race builds (see "Race detector"). An

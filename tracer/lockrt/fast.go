@@ -60,7 +60,9 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 // first reports whether an acquisition in the open section of s can take
 // fastLock's commonest case, pushFirst: nothing held, and the hold not to
 // be timed.
-func (s *slot) first() bool { return s.open() && s.n == 0 && (s.count+1)%sampleEvery != 0 }
+func (s *slot) first() bool {
+	return s.open() && s.n == 0 && (s.count+1)%sampleEvery != 0
+}
 
 // pushFirst is fastLock's commonest case, small enough to inline: an
 // acquisition of st, not tried, at packed site p, by g, in the open section
@@ -71,7 +73,8 @@ func (s *slot) first() bool { return s.open() && s.n == 0 && (s.count+1)%sampleE
 func (s *slot) pushFirst(q uint32, g int64, st *state, p uint64, mode uint64) {
 	s.count++
 	e := &s.held[0]
-	e.st, e.chain, e.since, e.site = st, uint64(uint32(st.class))<<2|mode|1<<63, 0, int32(uint32(p)) // firstKey
+	// The chain key is firstKey's, written out: pushFirst must stay inlinable.
+	e.st, e.chain, e.since, e.site = st, uint64(uint32(st.class))<<2|mode|1<<63, 0, int32(uint32(p))
 	e.read, e.try, e.sampled = mode != 0, false, false
 	s.n = 1
 	s.leave(q)
@@ -152,7 +155,9 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 // that ends now.
 //
 //go:noinline
-func (r *recorder) heldSince(class, site int32, since int64) { r.held(class, site, now()-since) }
+func (r *recorder) heldSince(class, site int32, since int64) {
+	r.held(class, site, now()-since)
+}
 
 // onTop reports whether the newest entry of g's table record s, in the
 // section that g opened on it, is st's in the read or write mode. It reads

@@ -26,11 +26,11 @@ type recorder struct {
 	wmu imutex // guards w and the told flags of instances
 	w   io.Writer
 
-	goidOff   uintptr // offset of goid in g (the package goidOff, read by fastGoid); 0: parse runtime.Stack
+	goidOff   uintptr // offset of goid in g (the package's goidOff, which fastGoid reads); 0: parse runtime.Stack
 	fromStart bool    // on since before any lock was used: every lock was seen
 	block     bool    // LOCKSCOPE_SELF_DEADLOCK=block: let self-deadlocks block
 
-	cells *[1 << slotBits]slotPtr // table records by goid&slotMask (an array: no bounds checks)
+	cells *[1 << slotBits]slotPtr // table records by goid&slotMask; an array, so no bounds checks
 	over  overflow
 
 	chains *table // chain keys seen

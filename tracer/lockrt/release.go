@@ -10,9 +10,9 @@ import "github.com/lockscope/lockscope/tracer/event"
 // goroutine pops the entry from the frozen record before the real Unlock.
 // An RUnlock whose goroutine has the read entry on top of its held list
 // does the same; any other RUnlock pops the entry, its own or another
-// goroutine's, under spin locks before the real RUnlock. A release by another goroutine
-// than the holder is a handoff: the first one per class, acquisition site,
-// instance and holder writes KindHandoff.
+// goroutine's, under spin locks before the real RUnlock. A release by
+// another goroutine than the holder is a handoff: the first one per class,
+// acquisition site, instance and holder writes KindHandoff.
 
 // releaseWrite records an Unlock of st, before the real Unlock. If it
 // returns a record, the caller is its owner, in a section opened on it, and
