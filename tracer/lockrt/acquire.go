@@ -15,9 +15,6 @@ const (
 	misRecursive
 )
 
-// chainSeed starts every chain key.
-const chainSeed = 0x5bd1e9955bd1e995
-
 // acq carries one acquisition through its phases.
 type acq struct {
 	r      *recorder
@@ -153,9 +150,7 @@ func (a *acq) waited() {
 
 // mark notes the new holder in the instance.
 func (a *acq) mark() {
-	if a.read {
-		a.st.readers.Add(1)
-	} else {
+	if !a.read {
 		releaseI64(&a.st.holder, a.g)
 	}
 }
@@ -194,24 +189,32 @@ func misuseOf(held []entry, st *state, read bool) int {
 	return misNone
 }
 
-// chainBelow returns the chain key of held[:i]: the seed for an empty list,
-// else held[i-1]'s key, which for the bottom entry the fast path leaves 0
-// (computed here, lazily, when something is acquired on top of it). The
-// caller has exclusive access to the list.
-//
-//go:norace
+// chainBelow returns the chain key of held[:i], 0 for an empty list.
 func chainBelow(held []entry, i int) uint64 {
 	if i == 0 {
-		return chainSeed
+		return 0
 	}
-	e := &held[i-1]
-	if e.chain == 0 {
-		e.chain = chainKey(chainSeed, e.st.class, e.read, e.try) // only held[0] is lazy
-	}
-	return e.chain
+	return held[i-1].chain
 }
 
+// chainKey returns the key of the chain prev (0: the empty chain) extended
+// by a step of class in the read or write mode, tried or not. A one-step
+// chain's key is the step itself, marked by the top bit, which costs no hash:
+// most acquisitions are of a first lock, and keys of one step are never
+// looked up, only extended. Longer keys are hashes, never 0.
 func chainKey(prev uint64, class int32, read, try bool) uint64 {
+	if prev == 0 {
+		return firstKey(class, read, try)
+	}
+	return mix(prev, stepOf(class, read, try))
+}
+
+// firstKey is the chain key of a one-step chain.
+func firstKey(class int32, read, try bool) uint64 {
+	return stepOf(class, read, try) | 1<<63
+}
+
+func stepOf(class int32, read, try bool) uint64 {
 	v := uint64(uint32(class)) << 2
 	if read {
 		v |= 2
@@ -219,7 +222,7 @@ func chainKey(prev uint64, class int32, read, try bool) uint64 {
 	if try {
 		v |= 1
 	}
-	return mix(prev, v)
+	return v
 }
 
 // push adds the acquisition to s, to which the caller has exclusive access.
@@ -237,6 +240,9 @@ func (a *acq) push(s *slot, since int64) {
 	if s.n == maxHeld {
 		s.drop++
 		a.depth = true
+		if a.read {
+			a.st.unlisted.Add(1)
+		}
 		return
 	}
 	e := &s.held[s.n&(maxHeld-1)]

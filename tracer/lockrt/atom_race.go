@@ -23,6 +23,9 @@ type aI32 struct{ v uint32 }
 func (a *aI32) Load() int32       { return int32(ld32(&a.v)) }
 func (a *aI32) Store(v int32)     { st32(&a.v, uint32(v)) }
 func (a *aI32) Add(d int32) int32 { return int32(xadd32(&a.v, uint32(d))) }
+func (a *aI32) CompareAndSwap(old, new int32) bool {
+	return cas32(&a.v, uint32(old), uint32(new))
+}
 
 type aI64 struct{ v uint64 }
 

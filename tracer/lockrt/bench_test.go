@@ -1,8 +1,10 @@
 package lockrt_test
 
 import (
+	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	deadlock "github.com/sasha-s/go-deadlock"
 
@@ -79,20 +81,24 @@ func BenchmarkNestedPair(b *testing.B) {
 	})
 }
 
+// rlocker is the common shape of the read sides.
+type rlocker interface {
+	RLock()
+	RUnlock()
+}
+
+// rlockers makes each implementation's RWMutex, by impl name.
+var rlockers = map[string]func() rlocker{
+	"sync":            func() rlocker { return new(sync.RWMutex) },
+	"lockrt":          func() rlocker { return &sitedRW{p: lockrt.Pack(3, 3)} },
+	"deadlock":        func() rlocker { return new(deadlock.RWMutex) },
+	"lockrt-off":      func() rlocker { return &sitedRW{p: lockrt.Pack(3, 3)} },
+	"lockrt-siteless": func() rlocker { return new(lockrt.RWMutex) },
+}
+
 func BenchmarkRLock(b *testing.B) {
-	type rlocker interface {
-		RLock()
-		RUnlock()
-	}
-	rws := map[string]func() rlocker{
-		"sync":            func() rlocker { return new(sync.RWMutex) },
-		"lockrt":          func() rlocker { return &sitedRW{p: lockrt.Pack(3, 3)} },
-		"deadlock":        func() rlocker { return new(deadlock.RWMutex) },
-		"lockrt-off":      func() rlocker { return &sitedRW{p: lockrt.Pack(3, 3)} },
-		"lockrt-siteless": func() rlocker { return new(lockrt.RWMutex) },
-	}
 	run(b, func(b *testing.B, im impl) {
-		m := rws[im.name]()
+		m := rlockers[im.name]()
 		for b.Loop() {
 			m.RLock()
 			m.RUnlock()
@@ -130,4 +136,82 @@ func BenchmarkParallelShared(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkInterleaved runs the loops of Uncontended, NestedPair and RLock
+// for sync, lockrt, lockrt-siteless and deadlock in short rounds, each
+// implementation in turn, and reports each one's 10th-percentile round in
+// ns/op and as a multiple of sync's. On a shared machine a round that is
+// preempted is slow for one implementation only, so low percentiles of
+// interleaved rounds compare implementations more steadily than medians of
+// runs minutes apart. Run it once:
+//
+//	go test -run '^$' -bench Interleaved -benchtime 1x ./tracer/lockrt
+func BenchmarkInterleaved(b *testing.B) {
+	lockrt.StartRecording(b, false)
+	const ops, rounds = 20000, 200
+	loops := map[string]func(im impl) func(n int){
+		"Uncontended": func(im impl) func(int) {
+			m := im.new(1)
+			return func(n int) {
+				for i := 0; i < n; i++ {
+					m.Lock()
+					m.Unlock()
+				}
+			}
+		},
+		"NestedPair": func(im impl) func(int) {
+			x, y := im.new(1), im.new(2)
+			return func(n int) {
+				for i := 0; i < n; i++ {
+					x.Lock()
+					y.Lock()
+					y.Unlock()
+					x.Unlock()
+				}
+			}
+		},
+		"RLock": func(im impl) func(int) {
+			m := rlockers[im.name]()
+			return func(n int) {
+				for i := 0; i < n; i++ {
+					m.RLock()
+					m.RUnlock()
+				}
+			}
+		},
+	}
+	for _, fam := range []string{"Uncontended", "NestedPair", "RLock"} {
+		b.Run(fam, func(b *testing.B) {
+			var names []string
+			var fs []func(int)
+			for _, im := range impls {
+				if im.name != "lockrt-off" { // recording is on for the whole run
+					names = append(names, im.name)
+					fs = append(fs, loops[fam](im))
+				}
+			}
+			times := make([][]float64, len(fs))
+			for b.Loop() {
+				for r := 0; r < rounds; r++ {
+					for i, f := range fs {
+						t0 := time.Now()
+						f(ops)
+						times[i] = append(times[i], float64(time.Since(t0).Nanoseconds())/ops)
+					}
+				}
+			}
+			p10 := make([]float64, len(fs))
+			for i := range times {
+				sort.Float64s(times[i])
+				p10[i] = times[i][len(times[i])/10]
+			}
+			for i, name := range names {
+				b.ReportMetric(p10[i], name+"-ns/op")
+				if i > 0 {
+					b.ReportMetric(p10[i]/p10[0], name+"/sync")
+				}
+			}
+		})
+	}
 }

@@ -52,15 +52,18 @@
 //
 // The barrier is free: it is the real lock operation's own atomic
 // read-modify-write, which the section brackets. A successful TryLock or
-// TryRLock always ends in a CAS, a sync.Mutex or RWMutex Unlock starts with
-// an atomic add, and an RUnlock's recorded path does the reader count's
-// atomic add first; on amd64 each is a LOCK-prefixed instruction, a full
-// barrier. Acquisitions open the section before the real TryLock and record
-// after it; Unlock opens it before the real Unlock and pops after it (so a
-// snapshot may, for a few nanoseconds, show the unlocking goroutine still
-// holding a lock another goroutine already has); a failed TryLock closes the
-// section untouched. The seq and section stores are plain MOVs on amd64
-// (total store order makes them release stores; Go's compiler keeps memory
+// TryRLock always ends in a CAS, and a sync.Mutex or RWMutex Unlock or
+// RUnlock starts with an atomic add; on amd64 each is a LOCK-prefixed
+// instruction, a full barrier. Acquisitions open the section before the
+// real TryLock and record after it; Unlock, and an RUnlock whose read entry
+// is on top of the goroutine's list, open it before the real call and pop
+// after it (so a snapshot may, for a few nanoseconds, show the unlocking
+// goroutine still holding a lock another goroutine already has); a failed
+// TryLock closes the section untouched. Whether the read entry is on top is
+// read before the barrier, as a hint that the pop checks; any other RUnlock
+// pops under spin locks before the real RUnlock. The seq and section stores
+// are plain MOVs on amd64 (total store order makes them release stores; Go's
+// compiler keeps memory
 // operations in program order around them), sync/atomic stores elsewhere
 // (STLR on arm64, whose STLR-then-LDAR order needs no barrier at all), and
 // sequentially consistent stores in -race builds (see "Race detector"). An
@@ -74,8 +77,9 @@
 // try) steps of the held list up to it. An acquisition combines the current
 // key with its own step and looks the result up in a lock-free open-addressing
 // set of 64-bit keys (atomic loads; inserts by CAS; keys compared on hit).
-// A known key costs nothing more: usually one load. The bottom entry's key
-// is computed only when something is acquired on top of it. A new one captures the stack and writes one
+// A known key costs nothing more: usually one load. A one-step chain's key
+// is the step itself, not a hash: it is never looked up, only extended. A
+// new key captures the stack and writes one
 // KindEdge with the whole held list, the acquisition, and what up to 64 other
 // goroutines hold and wait for. When the new lock's class equals a held
 // entry's class, a second set keyed by the (held instance, new instance) pair
@@ -86,8 +90,10 @@
 // Classes come from the packed site argument of the *At methods, which
 // lockscope's rewriter emits. A siteless call (Lock through sync.Locker or
 // sync.Cond, a method value) gets a dynamic site: the first caller outside
-// packages lockrt and sync, found with runtime.Callers (cached per call path),
-// numbered negatively, described once by KindSite; the class of an instance
+// packages lockrt and sync, found by following frame pointers to the first
+// return address known to lead to a site (learned on first sight with
+// runtime.Callers; see site.go), numbered negatively, described once by
+// KindSite; the class of an instance
 // first locked there is that negative ID. An instance gets its ID, class,
 // first site and ordinal within its class on its first recorded acquisition;
 // KindInstance describes it just before the first event that refers to it.
@@ -125,11 +131,11 @@
 // goroutine's to hold). An Unlock of an
 // unlocked Mutex or RWMutex writes KindUnlockOfUnlocked before the real
 // Unlock makes the Go runtime end the process. The write holder (one plain
-// store on Lock and one on Unlock) and the reader count (an atomic add on
-// RLock and RUnlock) are tracked in the instance. The reader count is kept,
-// although it costs two locked instructions per read lock: held lists alone
-// cannot tell an unmatched RUnlock from one of a read lock that was not
-// recorded (past the held depth), and it is RUnlock's section barrier.
+// store on Lock and one on Unlock) is tracked in the instance; read holders
+// are not counted (that cost two locked instructions per read lock): an
+// RUnlock whose read entry is in no held list, and that is not one of the
+// instance's read holds past a held depth (counted in the instance, rarely),
+// is of an unlocked RWMutex.
 //
 // # Timing
 //
@@ -170,9 +176,10 @@
 //
 // # Goroutine identity
 //
-// A goroutine's ID is read from the runtime's g struct by a two-instruction
-// assembly function (amd64, arm64), once per Lock and once per Unlock (the
-// Unlock must know whether it runs on the holder to use the fast path). The goid field's offset is discovered at
+// A goroutine's ID is read from the runtime's g struct by a three-instruction
+// assembly function (amd64, arm64; fastGoid), once per Lock and once per
+// Unlock (the Unlock must know whether it runs on the holder to use the fast
+// path). The goid field's offset is discovered at
 // start, never assumed: the words of g equal to the ID that runtime.Stack
 // prints, intersected over several fresh goroutines with distinct IDs, must
 // leave exactly one offset, which must then agree on further goroutines.

@@ -78,6 +78,7 @@ var (
 	DiscoverNow = discoverGoid
 	StackGoid   = stackGoid
 	Gword       = gword
+	FastGoid    = fastGoid
 	ParseGoid   = parseGoid
 )
 
@@ -99,3 +100,29 @@ func (x *Rec) Holds(g int64) int {
 
 // SelfDeadlocked exposes the watchdog's reading of a goroutine dump.
 var SelfDeadlocked = selfDeadlocked
+
+// TopSite returns the site of the calling goroutine's newest held lock.
+func (x *Rec) TopSite() int32 {
+	s := x.r.find(x.r.goid())
+	defer x.r.release(s)
+	return s.held[s.n-1].site
+}
+
+// DynamicSites returns the frames of the dynamic sites by ID.
+func (x *Rec) DynamicSites() map[int32]event.Frame {
+	x.r.sitesMu.Lock()
+	defer x.r.sitesMu.Unlock()
+	out := map[int32]event.Frame{}
+	for i, f := range x.r.sites.frames {
+		if x.r.sites.hashes[i] != 0 {
+			out[x.r.sites.ids[i]] = f
+		}
+	}
+	return out
+}
+
+// MaxWalk is how many frames a dynamic site's walk follows at most.
+const MaxWalk = maxWalk
+
+// SlowSites counts the dynamic sites found with runtime.Callers.
+func (x *Rec) SlowSites() int64 { return x.r.slowSites.Load() }

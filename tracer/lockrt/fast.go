@@ -5,62 +5,118 @@ package lockrt
 // by the goroutine that holds the lock in its table record. They do, without
 // any lock and without a locked instruction of their own, what the general
 // paths (acquire.go, release.go) do, and hand over to them, having changed
-// nothing, whenever an event may be due or anything is unusual.
+// nothing, whenever an event may be due or anything is unusual. The public
+// methods (mutex.go, rwmutex.go) read the goroutine ID, open the section and
+// call the real lock themselves, and do the commonest push and pop inline
+// (pushFirst, popTop), so that an uncontended Lock or Unlock is one call
+// into lockrt and one goroutine-ID read; fastLock and fastPop take the rest.
 
-// fastLock records an acquisition after a successful TryLock, in the
-// section (s, q) that g opened before it (s may be nil). It returns false,
-// with the section left and nothing recorded, when the general path must
-// record the acquisition.
+// fastLock records an acquisition of st at packed site p after a successful
+// TryLock, in the section (s, q) that g opened before it (s may be nil). When
+// the fast path cannot record it, it leaves the section untouched and
+// records the acquisition the general way. Its common path makes no call,
+// so that nothing is spilled to the stack: each store before the next
+// locked instruction makes that instruction wait longer. An acquisition
+// whose hold is to be timed (one in sampleEvery) takes the general path,
+// which reads the clock.
 //
 //go:norace
-func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, site int32, read, try bool) bool {
-	if s == nil {
-		return false
+func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, read, try bool) {
+	if s == nil || !s.open() || s.n >= maxHeld || (s.count+1)%sampleEvery == 0 {
+		r.lockedSlow(s, q, g, st, p, read, try)
+		return
 	}
-	if !s.open() || s.n >= maxHeld {
-		s.leave(q)
-		return false
-	}
-	n := int(s.n)
-	var key uint64 // 0 for the bottom entry: chainBelow computes it lazily
-	if n > 0 {
+	n := s.n // only after open: another goroutine may have been inside
+	class := st.class
+	var key uint64
+	if n == 0 {
+		key = firstKey(class, read, try)
+	} else {
 		held := s.held[:n]
-		class := st.class
 		for i := range held {
 			if held[i].st == st || held[i].st.class == class { // misuse or a same-class pair
-				s.leave(q)
-				return false
+				r.lockedSlow(s, q, g, st, p, read, try)
+				return
 			}
 		}
-		key = chainKey(chainBelow(held, n), class, read, try)
+		// chainKey: held[n-1] has a key, so this is a hash
+		key = mix(held[n-1].chain, stepOf(class, read, try))
 		if r.chains.get(key) < 0 { // a new chain: an edge event
-			s.leave(q)
-			return false
+			r.lockedSlow(s, q, g, st, p, read, try)
+			return
 		}
 	}
 	s.count++
-	sampled := s.count%sampleEvery == 0
-	var since int64
-	if sampled {
-		since = now()
-	}
 	e := &s.held[n&(maxHeld-1)]
-	e.st, e.chain, e.since, e.site = st, key, since, site
-	e.read, e.try, e.sampled = read, try, sampled
-	s.n++
+	e.st, e.chain, e.since, e.site = st, key, 0, int32(uint32(p))
+	e.read, e.try, e.sampled = read, try, false
+	s.n = n + 1
 	s.leave(q)
-	if read {
-		st.readers.Add(1)
-	} else {
+	if !read {
 		releaseI64(&st.holder, g)
 	}
+}
+
+// first reports whether an acquisition in the open section of s can take
+// fastLock's commonest case, pushFirst: nothing held, and the hold not to
+// be timed.
+func (s *slot) first() bool {
+	return s.open() && s.n == 0 && (s.count+1)%sampleEvery != 0
+}
+
+// pushFirst is fastLock's commonest case, small enough to inline: an
+// acquisition of st, not tried, at packed site p, by g, in the open section
+// q of g's record s, for which first held. mode is 2 for a read lock, else
+// 0 (stepOf's bits).
+//
+//go:norace
+func (s *slot) pushFirst(q uint32, g int64, st *state, p uint64, mode uint64) {
+	s.count++
+	e := &s.held[0]
+	// The chain key is firstKey's, written out: pushFirst must stay inlinable.
+	e.st, e.chain, e.since, e.site = st, uint64(uint32(st.class))<<2|mode|1<<63, 0, int32(uint32(p))
+	e.read, e.try, e.sampled = mode != 0, false, false
+	s.n = 1
+	s.leave(q)
+	if mode == 0 {
+		releaseI64(&st.holder, g)
+	}
+}
+
+// popTop is fastPop's commonest case, small enough to inline: st's entry
+// in the read or write mode on top, its hold not timed. It reports false,
+// having done nothing, in any other case.
+//
+//go:norace
+func (s *slot) popTop(q uint32, st *state, read bool) bool {
+	if !s.open() {
+		return false
+	}
+	// s.n only after open: another goroutine may have been inside. The
+	// unsigned comparison also catches n < 0.
+	n := s.n - 1
+	if uint32(n) >= maxHeld {
+		return false
+	}
+	e := &s.held[n]
+	if e.st != st || e.read != read || e.sampled {
+		return false
+	}
+	e.st = nil
+	s.n = n
+	s.leave(q)
 	return true
 }
 
-// lockedSlow records, the general way, an acquisition that fastLock
-// declined after a successful TryLock.
-func (r *recorder) lockedSlow(g int64, st *state, site int32, read, try bool) {
-	a := acq{r: r, st: st, g: g, site: site, read: read, try: try}
+// lockedSlow leaves the section (s, q) untouched, if s is not nil, and
+// records the acquisition that fastLock declined the general way.
+//
+//go:noinline
+func (r *recorder) lockedSlow(s *slot, q uint32, g int64, st *state, p uint64, read, try bool) {
+	if s != nil {
+		s.leave(q)
+	}
+	a := acq{r: r, st: st, g: g, site: int32(uint32(p)), read: read, try: try}
 	a.fast()
 }
 
@@ -75,7 +131,7 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 		s.leave(q)
 		return false
 	}
-	n := int(s.n) - 1 // only after open: another goroutine may have been inside
+	n := s.n - 1 // only after open: another goroutine may have been inside
 	if n < 0 {
 		s.leave(q)
 		return false
@@ -87,12 +143,37 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 	}
 	sampled, since, site := e.sampled, e.since, e.site
 	e.st = nil // do not keep the instance reachable
-	s.n = int32(n)
+	s.n = n
 	s.leave(q)
 	if sampled {
-		r.held(st.class, site, now()-since)
+		r.heldSince(st.class, site, since)
 	}
 	return true
+}
+
+// heldSince adds a sampled hold of class, acquired at site at time since,
+// that ends now.
+//
+//go:noinline
+func (r *recorder) heldSince(class, site int32, since int64) {
+	r.held(class, site, now()-since)
+}
+
+// onTop reports whether the newest entry of g's table record s, in the
+// section that g opened on it, is st's in the read or write mode. It reads
+// before the section's barrier, while another goroutine may be popping
+// entries of s, so the answer is only a hint: fastPop checks it again.
+// Only the owner pushes entries, so a true answer can only turn false by a
+// concurrent release of the same lock.
+//
+//go:norace
+func onTop(s *slot, st *state, read bool) bool {
+	n := s.n - 1
+	if n < 0 || n >= maxHeld {
+		return false
+	}
+	e := &s.held[n]
+	return e.st == st && e.read == read
 }
 
 // unlockSlow pops st's write entry from g's record the general way, after

@@ -35,6 +35,9 @@ func TestGoidDiscoveryAgreesWithStack(t *testing.T) {
 			if got := lockrt.Gword(off); got != ids[i] {
 				bad <- [2]int64{got, ids[i]}
 			}
+			if got := lockrt.FastGoid(); got != ids[i] {
+				bad <- [2]int64{got, ids[i]}
+			}
 		}()
 	}
 	wg.Wait()

@@ -7,3 +7,5 @@ package lockrt
 const gwordOK = false
 
 func gword(off uintptr) int64 { return 0 }
+
+func fastGoid() int64 { return 0 }

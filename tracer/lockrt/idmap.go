@@ -39,7 +39,7 @@ func (m *slotMap) put(g int64, s *slot) {
 	if 2*(m.used+1) > len(m.keys) {
 		old, olds := m.keys, m.recs
 		n := 2 * len(old)
-		if n < 16 {
+		if n < 16 { // not the max builtin: the runtime builds at go 1.20
 			n = 16
 		}
 		m.keys, m.recs, m.used = make([]uint64, n), make([]*slot, n), 0
@@ -148,7 +148,7 @@ func (m *siteMap) put(f event.Frame, id int32) {
 	if 2*(m.used+1) > len(m.hashes) {
 		oh, of, oi := m.hashes, m.frames, m.ids
 		n := 2 * len(oh)
-		if n < 64 {
+		if n < 64 { // not the max builtin: the runtime builds at go 1.20
 			n = 64
 		}
 		m.hashes, m.frames, m.ids = make([]uint64, n), make([]event.Frame, n), make([]int32, n)

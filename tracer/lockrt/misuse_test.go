@@ -59,10 +59,34 @@ func TestUnlockOfUnlocked(t *testing.T) {
 		var rw lockrt.RWMutex
 		rw.RUnlock()
 		return
+	case "rwmutex-used":
+		var rw lockrt.RWMutex
+		rw.RLockAt(lockrt.Pack(1, 1))
+		rw.RLockAt(lockrt.Pack(1, 1))
+		rw.RUnlock()
+		rw.RUnlock()
+		rw.RUnlock()
+		return
+	case "rwmutex-deep": // read holds past the held depth are released, then one too many
+		ms := make([]lockrt.Mutex, 16)
+		for i := range ms {
+			ms[i].LockAt(lockrt.Pack(int32(i+2), 1))
+		}
+		var rw lockrt.RWMutex
+		rw.RLockAt(lockrt.Pack(1, 1))
+		rw.RLockAt(lockrt.Pack(1, 1))
+		rw.RUnlock()
+		done := make(chan struct{})
+		go func() { rw.RUnlock(); close(done) }()
+		<-done
+		rw.RUnlock()
+		return
 	}
 	for _, tc := range []struct{ mode, fatal string }{
 		{"mutex", "fatal error: sync: unlock of unlocked mutex"},
 		{"rwmutex", "fatal error: sync: RUnlock of unlocked RWMutex"},
+		{"rwmutex-used", "fatal error: sync: RUnlock of unlocked RWMutex"},
+		{"rwmutex-deep", "fatal error: sync: RUnlock of unlocked RWMutex"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			evs, stderr, code := child(t, "TestUnlockOfUnlocked", tc.mode)
@@ -77,7 +101,7 @@ func TestUnlockOfUnlocked(t *testing.T) {
 				!strings.Contains(us[0].Stack[0].Func, "TestUnlockOfUnlocked") {
 				t.Fatalf("want one unlock-of-unlocked event with the test's stack, got %+v", us)
 			}
-			if tc.mode == "rwmutex" && us[0].Acq.Mode != event.Read {
+			if strings.HasPrefix(tc.mode, "rwmutex") && us[0].Acq.Mode != event.Read {
 				t.Errorf("RUnlock should be recorded in read mode: %+v", us[0].Acq)
 			}
 		})

@@ -1,10 +1,6 @@
 package lockrt
 
-import (
-	"sync"
-
-	"github.com/lockscope/lockscope/tracer/event"
-)
+import "sync"
 
 // Mutex is a drop-in replacement for sync.Mutex that records its use when
 // recording is on. The zero value is an unlocked mutex. A Mutex must not be
@@ -16,6 +12,8 @@ type Mutex struct {
 
 // Lock locks m, like sync.Mutex.Lock. The acquisition site is found from the
 // caller's stack (see LockAt).
+//
+//go:noinline
 func (m *Mutex) Lock() {
 	r := cur.Load()
 	if r == nil {
@@ -27,26 +25,27 @@ func (m *Mutex) Lock() {
 
 // LockAt locks m, recording the acquisition at packed site p
 // (event.Site.Packed: class in the high 32 bits, site in the low 32).
-func (m *Mutex) LockAt(p uint64) {
-	r := cur.Load()
+func (m *Mutex) LockAt(p uint64) { m.lockAt(cur.Load(), p) }
+
+// lockAt is LockAt under recorder r (nil: recording is off). It is one call
+// doing the fast path itself, with the real TryLock inlined between the
+// section's enter and its open: see "Slot protocol" in doc.go.
+func (m *Mutex) lockAt(r *recorder, p uint64) {
 	if r == nil {
 		m.mu.Lock()
 		return
 	}
-	m.lockAt(r, p)
-}
-
-func (m *Mutex) lockAt(r *recorder, p uint64) {
-	if m.st.id.Load() > 0 {
-		g := r.goid()
-		s, q := r.enter(g)
-		if m.mu.TryLock() { // a full barrier between enter and open
-			if _, site := event.Unpack(p); !r.fastLock(s, q, g, &m.st, site, false, false) {
-				r.lockedSlow(g, &m.st, site, false, false)
+	if m.st.id.Load() > 0 && r.goidOff != 0 {
+		g := fastGoid()
+		if s, q := r.enter(g); s != nil {
+			if m.mu.TryLock() { // a full barrier between enter and open
+				if s.first() {
+					s.pushFirst(q, g, &m.st, p, 0) // nothing held: no chain to check
+					return
+				}
+				r.fastLock(s, q, g, &m.st, p, false, false)
+				return
 			}
-			return
-		}
-		if s != nil {
 			s.leave(q)
 		}
 	}
@@ -54,6 +53,8 @@ func (m *Mutex) lockAt(r *recorder, p uint64) {
 }
 
 // TryLock tries to lock m without blocking, like sync.Mutex.TryLock.
+//
+//go:noinline
 func (m *Mutex) TryLock() bool {
 	r := cur.Load()
 	if r == nil {
@@ -83,9 +84,7 @@ func (m *Mutex) tryLockAt(r *recorder, p uint64) bool {
 		}
 		return false
 	}
-	if _, site := event.Unpack(p); !r.fastLock(s, q, g, &m.st, site, false, true) {
-		r.lockedSlow(g, &m.st, site, false, true)
-	}
+	r.fastLock(s, q, g, &m.st, p, false, true)
 	return true
 }
 
@@ -97,9 +96,23 @@ func (m *Mutex) Unlock() {
 		m.mu.Unlock()
 		return
 	}
-	s, q := r.releaseWrite(&m.st)
+	st := &m.st
+	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == fastGoid() {
+		if s, q := r.enter(h); s != nil { // the holder, on its table record
+			releaseI64(&st.holder, 0)
+			m.mu.Unlock() // a full barrier between enter and fastPop's open
+			if s.popTop(q, st, false) {
+				return
+			}
+			if !r.fastPop(s, q, st, false) {
+				r.unlockSlow(h, st)
+			}
+			return
+		}
+	}
+	s, q := r.releaseWrite(st)
 	m.mu.Unlock() // a full barrier between releaseWrite's enter and fastPop's open
-	if s != nil && !r.fastPop(s, q, &m.st, false) {
-		r.unlockSlow(s.owner, &m.st)
+	if s != nil && !r.fastPop(s, q, st, false) {
+		r.unlockSlow(s.owner, st)
 	}
 }

@@ -26,11 +26,11 @@ type recorder struct {
 	wmu imutex // guards w and the told flags of instances
 	w   io.Writer
 
-	goidOff   uintptr // offset of goid in g; 0: parse runtime.Stack
+	goidOff   uintptr // offset of goid in g (the package's goidOff, which fastGoid reads); 0: parse runtime.Stack
 	fromStart bool    // on since before any lock was used: every lock was seen
 	block     bool    // LOCKSCOPE_SELF_DEADLOCK=block: let self-deadlocks block
 
-	cells []slotPtr // table records by goid&slotMask
+	cells *[1 << slotBits]slotPtr // table records by goid&slotMask; an array, so no bounds checks
 	over  overflow
 
 	chains *table // chain keys seen
@@ -43,8 +43,9 @@ type recorder struct {
 	stats  *table // per-class timing
 	cls    []classStats
 
-	sitesMu imutex // guards sites
-	sites   siteMap
+	sitesMu   imutex // guards sites
+	sites     siteMap
+	slowSites aI64 // dynamic sites found with runtime.Callers (tests)
 
 	saidDepth aBool // KindOverflow for the held depth was written
 	dirty     aBool // stats changed since the last KindStats
@@ -62,7 +63,7 @@ type options struct {
 
 func newRecorder(w io.Writer, o options) *recorder {
 	r := &recorder{w: w, fromStart: o.fromStart, block: o.block,
-		cells:  make([]slotPtr, 1<<slotBits),
+		cells:  new([1 << slotBits]slotPtr),
 		chains: newTable(16), pairs: newTable(16), once: newTable(12),
 		pcs: newTable(14), ords: newTable(14), stats: newTable(12),
 		kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}

@@ -8,11 +8,11 @@ import "github.com/lockscope/lockscope/tracer/event"
 // record before the real Unlock, whose atomic read-modify-write is the
 // section's barrier, and pops its entry after it (fastPop); another
 // goroutine pops the entry from the frozen record before the real Unlock.
-// An RUnlock opens a section before the reader count's atomic decrement and
-// pops in it; it looks in every record only when the read lock was taken
-// elsewhere, still before the real RUnlock. A release by another goroutine
-// than the holder is a handoff: the first one per class, acquisition site,
-// instance and holder writes KindHandoff.
+// An RUnlock whose goroutine has the read entry on top of its held list
+// does the same; any other RUnlock pops the entry, its own or another
+// goroutine's, under spin locks before the real RUnlock. A release by
+// another goroutine than the holder is a handoff: the first one per class,
+// acquisition site, instance and holder writes KindHandoff.
 
 // releaseWrite records an Unlock of st, before the real Unlock. If it
 // returns a record, the caller is its owner, in a section opened on it, and
@@ -45,27 +45,35 @@ func (r *recorder) releaseWrite(st *state) (*slot, uint32) {
 	return nil, 0
 }
 
-// releaseRead records an RUnlock of st, before the real RUnlock.
-func (r *recorder) releaseRead(st *state) {
-	g := r.goid()
-	s, q := r.enter(g)
-	if st.readers.Add(-1) < 0 { // a full barrier between enter and open
-		if s != nil {
-			s.leave(q)
-		}
-		st.readers.Add(1)
-		if r.fromStart || st.id.Load() > 0 {
-			r.unlockOfUnlocked(st, true)
-		}
+// releaseRead records an RUnlock of st by goroutine g, before the real
+// RUnlock, when g's held list did not have st's read entry on top: g's own
+// entry anywhere in its list, else any goroutine's (a handoff), else a read
+// lock that no list records, else nothing: an RUnlock of an unlocked
+// RWMutex, reported before the real RUnlock ends the process.
+func (r *recorder) releaseRead(g int64, st *state) {
+	if r.popRead(g, st) {
 		return
 	}
-	if s != nil && r.fastPop(s, q, st, true) {
-		return
+	if r.fromStart || st.id.Load() > 0 {
+		r.unlockOfUnlocked(st, true)
 	}
+}
+
+// releaseReadLate records an RUnlock of st by g after the real RUnlock, when
+// fastPop declined although g's list seemed to have st's read entry on top
+// just before (onTop): a concurrent release of st by another goroutine took
+// it, or the hint was read while another goroutine rewrote the list. It
+// pops what releaseRead would have; only an RUnlock of an unlocked RWMutex
+// can no longer be reported, as the real RUnlock has ended the process.
+func (r *recorder) releaseReadLate(g int64, st *state) { r.popRead(g, st) }
+
+// popRead pops one read hold of st for an RUnlock by g, writing KindHandoff
+// when it is another goroutine's, and reports whether there was one.
+func (r *recorder) popRead(g int64, st *state) bool {
 	if s := r.find(g); s != nil {
 		if indexOf(s, st, true) >= 0 {
 			r.pop(s, st, true)
-			return
+			return true
 		}
 		r.release(s)
 	}
@@ -85,19 +93,37 @@ func (r *recorder) releaseRead(st *state) {
 	if found {
 		r.timeHold(st, e)
 		r.handoff(st, e.site, true, holder)
-		return
+		return true
 	}
 	// No entry anywhere: one of the acquisitions past a held list's depth,
 	// the releasing goroutine's own if it has any, else another's (which
 	// one cannot be known; the counts stay right).
+	if !takeUnlisted(st) {
+		return false
+	}
 	if s := r.find(g); s != nil {
 		ok := takeDrop(s)
 		r.release(s)
 		if ok {
-			return
+			return true
 		}
 	}
 	r.eachSlot(func(s *slot) bool { return !takeDrop(s) })
+	return true
+}
+
+// takeUnlisted counts one read hold of st past a held list's depth as
+// released, if there is one.
+func takeUnlisted(st *state) bool {
+	for {
+		n := st.unlisted.Load()
+		if n <= 0 {
+			return false
+		}
+		if st.unlisted.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
 }
 
 // takeDrop counts one unrecorded acquisition of the locked record s as

@@ -1,10 +1,6 @@
 package lockrt
 
-import (
-	"sync"
-
-	"github.com/lockscope/lockscope/tracer/event"
-)
+import "sync"
 
 // RWMutex is a drop-in replacement for sync.RWMutex that records its use
 // when recording is on. The zero value is an unlocked mutex. An RWMutex must
@@ -22,39 +18,45 @@ func (x *readSide) TryLock() bool { return (*sync.RWMutex)(x).TryRLock() }
 
 func (rw *RWMutex) rside() *readSide { return (*readSide)(&rw.mu) }
 
-// tryFast is the fast path of an acquisition after the caller opened the
-// section (s, q) and called the real TryLock or TryRLock, whose success ok
-// it passes: it records a success and reports it.
-func (rw *RWMutex) tryFast(r *recorder, g int64, s *slot, q uint32, ok bool, p uint64, read, try bool) bool {
-	if !ok {
-		if s != nil {
-			s.leave(q)
-		}
-		return false
-	}
-	if _, site := event.Unpack(p); !r.fastLock(s, q, g, &rw.st, site, read, try) {
-		r.lockedSlow(g, &rw.st, site, read, try)
-	}
-	return true
-}
-
 func (rw *RWMutex) lockAt(r *recorder, p uint64) {
-	if rw.st.id.Load() > 0 {
-		g := r.goid()
-		s, q := r.enter(g)
-		if rw.tryFast(r, g, s, q, rw.mu.TryLock(), p, false, false) { // TryLock: a full barrier
-			return
+	if r == nil {
+		rw.mu.Lock()
+		return
+	}
+	if rw.st.id.Load() > 0 && r.goidOff != 0 {
+		g := fastGoid()
+		if s, q := r.enter(g); s != nil {
+			if rw.mu.TryLock() { // a full barrier between enter and open
+				if s.first() {
+					s.pushFirst(q, g, &rw.st, p, 0)
+					return
+				}
+				r.fastLock(s, q, g, &rw.st, p, false, false)
+				return
+			}
+			s.leave(q)
 		}
 	}
 	r.lock(&rw.mu, &rw.st, p, false)
 }
 
 func (rw *RWMutex) rlockAt(r *recorder, p uint64) {
-	if rw.st.id.Load() > 0 {
-		g := r.goid()
-		s, q := r.enter(g)
-		if rw.tryFast(r, g, s, q, rw.mu.TryRLock(), p, true, false) { // TryRLock: a full barrier
-			return
+	if r == nil {
+		rw.mu.RLock()
+		return
+	}
+	if rw.st.id.Load() > 0 && r.goidOff != 0 {
+		g := fastGoid()
+		if s, q := r.enter(g); s != nil {
+			if rw.mu.TryRLock() { // a full barrier between enter and open
+				if s.first() {
+					s.pushFirst(q, g, &rw.st, p, 2)
+					return
+				}
+				r.fastLock(s, q, g, &rw.st, p, true, false)
+				return
+			}
+			s.leave(q)
 		}
 	}
 	r.lock(rw.rside(), &rw.st, p, true)
@@ -66,7 +68,14 @@ func (rw *RWMutex) tryLockAt(r *recorder, p uint64) bool {
 	}
 	g := r.goid()
 	s, q := r.enter(g)
-	return rw.tryFast(r, g, s, q, rw.mu.TryLock(), p, false, true)
+	if !rw.mu.TryLock() { // on success, a full barrier between enter and open
+		if s != nil {
+			s.leave(q)
+		}
+		return false
+	}
+	r.fastLock(s, q, g, &rw.st, p, false, true)
+	return true
 }
 
 func (rw *RWMutex) tryRLockAt(r *recorder, p uint64) bool {
@@ -75,10 +84,19 @@ func (rw *RWMutex) tryRLockAt(r *recorder, p uint64) bool {
 	}
 	g := r.goid()
 	s, q := r.enter(g)
-	return rw.tryFast(r, g, s, q, rw.mu.TryRLock(), p, true, true)
+	if !rw.mu.TryRLock() { // on success, a full barrier between enter and open
+		if s != nil {
+			s.leave(q)
+		}
+		return false
+	}
+	r.fastLock(s, q, g, &rw.st, p, true, true)
+	return true
 }
 
 // Lock locks rw for writing, like sync.RWMutex.Lock.
+//
+//go:noinline
 func (rw *RWMutex) Lock() {
 	r := cur.Load()
 	if r == nil {
@@ -89,16 +107,11 @@ func (rw *RWMutex) Lock() {
 }
 
 // LockAt is Lock recording the acquisition at packed site p.
-func (rw *RWMutex) LockAt(p uint64) {
-	r := cur.Load()
-	if r == nil {
-		rw.mu.Lock()
-		return
-	}
-	rw.lockAt(r, p)
-}
+func (rw *RWMutex) LockAt(p uint64) { rw.lockAt(cur.Load(), p) }
 
 // TryLock tries to lock rw for writing without blocking.
+//
+//go:noinline
 func (rw *RWMutex) TryLock() bool {
 	r := cur.Load()
 	if r == nil {
@@ -123,14 +136,30 @@ func (rw *RWMutex) Unlock() {
 		rw.mu.Unlock()
 		return
 	}
-	s, q := r.releaseWrite(&rw.st)
+	st := &rw.st
+	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == fastGoid() {
+		if s, q := r.enter(h); s != nil { // the holder, on its table record
+			releaseI64(&st.holder, 0)
+			rw.mu.Unlock() // a full barrier between enter and fastPop's open
+			if s.popTop(q, st, false) {
+				return
+			}
+			if !r.fastPop(s, q, st, false) {
+				r.unlockSlow(h, st)
+			}
+			return
+		}
+	}
+	s, q := r.releaseWrite(st)
 	rw.mu.Unlock() // a full barrier between releaseWrite's enter and fastPop's open
-	if s != nil && !r.fastPop(s, q, &rw.st, false) {
-		r.unlockSlow(s.owner, &rw.st)
+	if s != nil && !r.fastPop(s, q, st, false) {
+		r.unlockSlow(s.owner, st)
 	}
 }
 
 // RLock locks rw for reading, like sync.RWMutex.RLock.
+//
+//go:noinline
 func (rw *RWMutex) RLock() {
 	r := cur.Load()
 	if r == nil {
@@ -141,16 +170,11 @@ func (rw *RWMutex) RLock() {
 }
 
 // RLockAt is RLock recording the acquisition at packed site p.
-func (rw *RWMutex) RLockAt(p uint64) {
-	r := cur.Load()
-	if r == nil {
-		rw.mu.RLock()
-		return
-	}
-	rw.rlockAt(r, p)
-}
+func (rw *RWMutex) RLockAt(p uint64) { rw.rlockAt(cur.Load(), p) }
 
 // TryRLock tries to lock rw for reading without blocking.
+//
+//go:noinline
 func (rw *RWMutex) TryRLock() bool {
 	r := cur.Load()
 	if r == nil {
@@ -168,11 +192,35 @@ func (rw *RWMutex) TryRLockAt(p uint64) bool {
 	return rw.tryRLockAt(r, p)
 }
 
-// RUnlock undoes one RLock, like sync.RWMutex.RUnlock.
+// RUnlock undoes one RLock, like sync.RWMutex.RUnlock. An RUnlock of an
+// unlocked RWMutex is recorded before the Go runtime ends the process.
 func (rw *RWMutex) RUnlock() {
-	if r := cur.Load(); r != nil {
-		r.releaseRead(&rw.st)
+	r := cur.Load()
+	if r == nil {
+		rw.mu.RUnlock()
+		return
 	}
+	st := &rw.st
+	var g int64
+	if r.goidOff != 0 {
+		g = fastGoid()
+		if s, q := r.enter(g); s != nil {
+			if onTop(s, st, true) { // a hint, confirmed after the barrier
+				rw.mu.RUnlock() // a full barrier between enter and fastPop's open
+				if s.popTop(q, st, true) {
+					return
+				}
+				if !r.fastPop(s, q, st, true) {
+					r.releaseReadLate(g, st)
+				}
+				return
+			}
+			s.leave(q)
+		}
+	} else {
+		g = r.goid()
+	}
+	r.releaseRead(g, st)
 	rw.mu.RUnlock()
 }
 

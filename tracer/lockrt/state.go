@@ -11,10 +11,10 @@ var nextInst aI64
 
 // state is what the runtime keeps inside every Mutex and RWMutex.
 type state struct {
-	id      aI64  // instance ID; 0 before the first recorded acquisition, -1 while being set
-	holder  aI64  // goid of the write holder; 0 if not write-held
-	readers aI32  // read holders
-	told    aBool // a KindInstance event was written
+	id       aI64  // instance ID; 0 before the first recorded acquisition, -1 while being set
+	holder   aI64  // goid of the write holder; 0 if not write-held
+	unlisted aI32  // read holds that no held list records (past its depth)
+	told     aBool // a KindInstance event was written
 	// Set once before id is published, read only after id > 0 is seen.
 	class int32
 	site  int32 // first acquisition site

@@ -84,7 +84,7 @@ func (r *recorder) watchDouble(w *watchdog, a acq, stk []event.Frame) {
 		switch {
 		case !parked: // not blocked yet, or just woken
 			since = time.Time{}
-			wait = backoff(wait)
+			wait = clampWait(2 * wait)
 		case !stuck:
 			since = time.Time{}
 			wait = watchPeriod
@@ -210,15 +210,14 @@ func ownGoroutine(g gdump) bool {
 	return strings.HasPrefix(g.creator, pkgPrefix) // lockrt never starts a target's function
 }
 
-// backoff doubles a watch interval, within [watchRetry, watchPeriod]. (The
-// runtime compiles with the target's language version, so no min or max.)
-func backoff(wait time.Duration) time.Duration {
-	wait *= 2
-	if wait < watchRetry {
-		wait = watchRetry
+// clampWait bounds a watchdog wait to [watchRetry, watchPeriod] (not the
+// min and max builtins: the runtime builds at go 1.20).
+func clampWait(d time.Duration) time.Duration {
+	if d < watchRetry {
+		return watchRetry
 	}
-	if wait > watchPeriod {
-		wait = watchPeriod
+	if d > watchPeriod {
+		return watchPeriod
 	}
-	return wait
+	return d
 }
