@@ -188,8 +188,8 @@ func (p *Pass) recordedWriterGates(cls string) (map[int32][]string, bool) {
 	sets := map[int32]map[string]bool{}
 	for _, pr := range p.Model.Procs {
 		for _, ev := range pr.Edges {
-			if ev.Acq == nil || modeOf(*ev.Acq) != event.Write || ev.Acq.Try || pr.ClassName(*ev.Acq) != cls {
-				continue
+			if ev.Acq == nil || modeOf(*ev.Acq) != event.Write || ev.Acq.Try || ev.Acq.First || pr.ClassName(*ev.Acq) != cls {
+				continue // a TryLock never queues, nor does an instance's first lock: nobody had it yet
 			}
 			if ev.Acq.Site <= 0 {
 				return nil, true

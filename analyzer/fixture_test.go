@@ -53,6 +53,9 @@ func (f *fixture) r(class string, inst int64) event.Lock {
 
 func try(l event.Lock) event.Lock { l.Try = true; return l }
 
+// first marks l as its instance's first acquisition.
+func first(l event.Lock) event.Lock { l.First = true; return l }
+
 // stack is an acquiring stack: the lock runtime's frame, then fn.
 func (f *fixture) stack(fn string) []event.Frame {
 	return []event.Frame{

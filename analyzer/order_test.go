@@ -90,6 +90,33 @@ func TestLockOrderCycle(t *testing.T) {
 			f.edge(2, "Close", f.w("DB.mm", 3), f.w("DB.rw", 1), f.w("DB.meta", 2))
 			return f
 		}, [][]string{{"DB.mm", "DB.rw"}}, "class"},
+		// A database opened while a read transaction of another is open:
+		// the new instance's first write lock holds only a read lock of
+		// its class. It cannot be a writer queued behind anyone (nobody
+		// had the instance yet), so the gate stands.
+		{"read-read-writer-gated-fresh-instance", func() *fixture {
+			f := newFixture("DB.rw", "DB.meta", "rw:DB.mm")
+			f.edge(1, "BeginRead", f.r("DB.mm", 3), f.w("DB.meta", 2))
+			f.edge(1, "BeginWrite", f.w("DB.rw", 1), f.r("DB.mm", 3))
+			f.edge(1, "BeginWrite", f.w("DB.meta", 2), f.r("DB.mm", 3), f.w("DB.rw", 1))
+			f.edge(2, "Close", f.w("DB.meta", 2), f.w("DB.rw", 1))
+			f.edge(2, "Close", f.w("DB.mm", 3), f.w("DB.rw", 1), f.w("DB.meta", 2))
+			f.edge(3, "Open", first(f.w("DB.mm", 4)), f.r("DB.mm", 3))
+			return f
+		}, [][]string{{"DB.mm", "DB.rw"}}, "class"},
+		// The same write lock on an instance others already used could be
+		// a queued writer: the gate falls, and the read-read cycles are
+		// reported.
+		{"read-read-writer-ungated-shared-instance", func() *fixture {
+			f := newFixture("DB.rw", "DB.meta", "rw:DB.mm")
+			f.edge(1, "BeginRead", f.r("DB.mm", 3), f.w("DB.meta", 2))
+			f.edge(1, "BeginWrite", f.w("DB.rw", 1), f.r("DB.mm", 3))
+			f.edge(1, "BeginWrite", f.w("DB.meta", 2), f.r("DB.mm", 3), f.w("DB.rw", 1))
+			f.edge(2, "Close", f.w("DB.meta", 2), f.w("DB.rw", 1))
+			f.edge(2, "Close", f.w("DB.mm", 3), f.w("DB.rw", 1), f.w("DB.meta", 2))
+			f.edge(3, "Remap", f.w("DB.mm", 4), f.r("DB.mm", 3))
+			return f
+		}, [][]string{{"DB.meta", "DB.mm"}, {"DB.meta", "DB.mm", "DB.rw"}, {"DB.mm", "DB.rw"}}, "class"},
 		{"read-read-writer-gate-not-held", func() *fixture {
 			f := newFixture("rw:A.mu", "rw:B.mu", "Z.mu")
 			f.edge(1, "ab", f.r("B.mu", 2), f.r("A.mu", 1))

@@ -92,6 +92,10 @@ type Lock struct {
 	// Since is when the lock was acquired or, for a wanted lock, when the
 	// wait began, in nanoseconds since the process started; 0 if unknown.
 	Since int64 `json:"since,omitempty"`
+	// First is set on an acquisition that gave the instance its identity:
+	// its very first recorded acquisition, before any other goroutine could
+	// have held or queued on it.
+	First bool `json:"first,omitempty"`
 }
 
 // Goroutine is what one goroutine holds and waits for at one moment.

@@ -26,6 +26,7 @@ type acq struct {
 	misuse int
 	edge   bool      // the chain or a same-class pair is new: write KindEdge
 	depth  bool      // the held list was full: say so once
+	first  bool      // this acquisition gave the instance its identity
 	key    uint64    // chain key including this acquisition
 	t0     int64     // when the wait began
 	held   []entry   // copy of the held list, when an event needs it
@@ -68,7 +69,7 @@ func (r *recorder) tryLock(l locker, st *state, p uint64, read bool) bool {
 func (r *recorder) begin(a *acq, st *state, p uint64, read, try bool) {
 	class, site := event.Unpack(p)
 	if st.id.Load() <= 0 {
-		r.ensure(st, class, site)
+		a.first = r.ensure(st, class, site)
 	}
 	a.r, a.st, a.g, a.site, a.read, a.try = r, st, r.goid(), site, read, try
 }
@@ -269,5 +270,6 @@ func (a *acq) report() {
 func (a *acq) acqLock() *event.Lock {
 	e := entry{st: a.st, site: a.site, read: a.read, try: a.try}
 	l := lockOf(&e)
+	l.First = a.first
 	return &l
 }

@@ -52,7 +52,7 @@ func (r *recorder) recursiveRLock(a *acq) {
 // unlockOfUnlocked reports an Unlock or RUnlock of a lock that is not held,
 // before the real call makes the Go runtime end the process.
 func (r *recorder) unlockOfUnlocked(st *state, read bool) {
-	r.ensure(st, 0, 0) // a lock never acquired is named after this call
+	_ = r.ensure(st, 0, 0) // a lock never acquired is named after this call
 	l := event.Lock{Class: st.class, Inst: st.id.Load(), Mode: event.Write}
 	if read {
 		l.Mode = event.Read

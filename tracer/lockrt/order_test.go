@@ -152,6 +152,12 @@ func TestSameClassInstances(t *testing.T) {
 		t.Errorf("edges should invert two instances: %d->%d then %d->%d",
 			i1, i2, es[1].Held[0].Inst, es[1].Acq.Inst)
 	}
+	// m2 got its identity in the first edge; m1 was already known when
+	// the second edge was recorded.
+	if !es[0].Acq.First || es[1].Acq.First || es[0].Held[0].First {
+		t.Errorf("First marks: edge 1 acq %v held %v, edge 2 acq %v; want true, false, false",
+			es[0].Acq.First, es[0].Held[0].First, es[1].Acq.First)
+	}
 	ords := map[int64]int64{}
 	for _, ev := range kindOf(evs, event.KindInstance) {
 		ords[ev.Inst] = ev.Ordinal

@@ -21,18 +21,19 @@ type state struct {
 	ord   int64 // ordinal within the class
 }
 
-// ensure gives st its identity on its first recorded acquisition.
+// ensure gives st its identity on its first recorded acquisition, and
+// reports whether this call did.
 //
 //go:norace
-func (r *recorder) ensure(st *state, class, site int32) {
+func (r *recorder) ensure(st *state, class, site int32) bool {
 	if st.id.Load() > 0 {
-		return
+		return false
 	}
 	if !st.id.CompareAndSwap(0, -1) {
 		for st.id.Load() <= 0 {
 			runtime.Gosched()
 		}
-		return
+		return false
 	}
 	if class == 0 {
 		class, _ = event.Unpack(r.dynSite())
@@ -40,6 +41,7 @@ func (r *recorder) ensure(st *state, class, site int32) {
 	st.class, st.site = class, site
 	st.ord = r.ordinal(class)
 	st.id.Store(nextInst.Add(1))
+	return true
 }
 
 // ordinal returns the next ordinal of class, or 0 if the table is full.
