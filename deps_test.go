@@ -24,6 +24,7 @@ func TestDependencyDirection(t *testing.T) {
 		{"tracer/gtrace", func(d string) bool { return !strings.HasPrefix(d, mod) }},
 		{"reports", func(d string) bool { return !strings.HasPrefix(d, mod+"cmd") && !strings.Contains(d, "cobra") }},
 		{"workshop", func(d string) bool { return !strings.HasPrefix(d, mod+"cmd") && !strings.Contains(d, "cobra") }},
+		{"internal/browsertest", func(d string) bool { return !strings.HasPrefix(d, mod) }},
 		{"tracer", func(d string) bool {
 			return !strings.HasPrefix(d, mod+"cmd") && !strings.HasPrefix(d, mod+"analyzer") && !strings.Contains(d, "cobra")
 		}},

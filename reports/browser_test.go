@@ -2,44 +2,22 @@ package reports_test
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/lockscope/lockscope/cmd"
+	"github.com/lockscope/lockscope/internal/browsertest"
 )
 
 // The browser tests open report.html, written by the real pipeline, in
 // Debian's chromium (which .ci/run installs). They skip when no chromium is
 // found, except in CI (CI=true), where that is a failure.
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no chromium on PATH; CI must install it (see .ci/run)")
-	}
-	t.Skip("no chromium on PATH")
-	return ""
-}
 
 // lockscope runs the command line in dir and returns the report's path.
 func lockscope(t *testing.T, dir string, args ...string) string {
@@ -54,124 +32,35 @@ func lockscope(t *testing.T, dir string, args ...string) string {
 	return filepath.Join(out, "report.html")
 }
 
-// browser is one page load's record of what the page did.
-type browser struct {
-	ctx      context.Context
-	mu       sync.Mutex // guards the fields below, written by event listeners
-	errors   []string
-	requests []string
-	dialogs  []string
-}
+// browser is one page load in a fresh headless chromium.
+type browser struct{ *browsertest.Browser }
 
-func (b *browser) record(list *[]string, s string) {
-	b.mu.Lock()
-	*list = append(*list, s)
-	b.mu.Unlock()
-}
-
-// open loads file in a fresh headless chromium and records console errors,
-// exceptions, network requests and dialogs.
+// open loads file in a fresh headless chromium, which records console
+// errors, exceptions, network requests and dialogs.
 func open(t *testing.T, file string) *browser {
 	t.Helper()
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelTimeout)
-	b := &browser{ctx: ctx}
-	if err := chromedp.Listen(ctx, b.listen); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	b := &browser{browsertest.New(t, 60*time.Second)}
 	url := "file://" + filepath.ToSlash(file)
-	for _, err := range []error{
-		call(ctx, network.Enable, network.EnableParams{}),
-		call(ctx, cdplog.Enable, cdp.Empty{}),
-		call(ctx, runtime.Enable, cdp.Empty{}),
-		chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("footer.bottom"))),
-	} {
-		if err != nil {
-			t.Fatalf("open %s: %v", url, err)
-		}
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("footer.bottom"))); err != nil {
+		t.Fatalf("open %s: %v", url, err)
 	}
 	return b
-}
-
-func call[P, R any](ctx context.Context, c cdp.Command[P, R], p P) error {
-	_, err := chromedp.Call(ctx, c, p)
-	return err
-}
-
-// listen records what the page does; it runs on chromedp's read loop, so
-// it only records, and answers dialogs from another goroutine.
-func (b *browser) listen(ev any) {
-	switch e := ev.(type) {
-	case *runtime.EventConsoleAPICalled:
-		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
-			b.record(&b.errors, fmt.Sprintf("console.%s: %s", e.Type, args(e.Args)))
-		}
-	case *runtime.EventExceptionThrown:
-		b.record(&b.errors, fmt.Sprintf("exception: %s at %s:%d", e.ExceptionDetails.Text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
-	case *cdplog.EventEntryAdded:
-		if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
-			b.record(&b.errors, fmt.Sprintf("log %s: %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
-		}
-	case *network.EventRequestWillBeSent:
-		b.record(&b.requests, e.Request.URL)
-	case *page.EventJavascriptDialogOpening:
-		b.record(&b.dialogs, e.Message)
-		go call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-	}
-}
-
-func args(as []*runtime.RemoteObject) string {
-	var parts []string
-	for _, a := range as {
-		parts = append(parts, string(a.Value)+a.Description)
-	}
-	return strings.Join(parts, " ")
 }
 
 // check fails t for console errors, dialogs, and any request but the page.
 func (b *browser) check(t *testing.T, file string) {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, e := range b.errors {
-		t.Errorf("console: %s", e)
-	}
-	for _, d := range b.dialogs {
-		t.Errorf("the page opened a dialog: %q", d)
-	}
-	for _, r := range b.requests {
-		if r != "file://"+filepath.ToSlash(file) {
-			t.Errorf("the page made a request: %s", r)
-		}
-	}
+	b.Check(t, func(url string) bool { return url == "file://"+filepath.ToSlash(file) })
 }
 
 func eval[T any](t *testing.T, b *browser, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return v
+	return browsertest.Eval[T](t, b.Browser, js)
 }
 
 func (b *browser) screenshot(t *testing.T, name string) {
 	t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
@@ -183,7 +72,7 @@ func (b *browser) screenshot(t *testing.T, name string) {
 }
 
 func TestBrowserDeadlockReport(t *testing.T) {
-	chromium(t)
+	browsertest.Chromium(t)
 	if testing.Short() {
 		t.Skip("runs a scenario and a browser")
 	}
@@ -209,7 +98,7 @@ func TestBrowserDeadlockReport(t *testing.T) {
 	before := eval[bool](t, b, stack+`.open`)
 	const frame = stack + `.querySelector("ol.frames li").checkVisibility()`
 	visibleBefore := eval[bool](t, b, frame)
-	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("details.stack > summary"))); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("details.stack > summary"))); err != nil {
 		t.Fatal(err)
 	}
 	after := eval[bool](t, b, stack+`.open`)
@@ -227,7 +116,7 @@ func TestBrowserDeadlockReport(t *testing.T) {
 // TestBrowserEscaping runs tests whose names and output carry markup: the
 // report shows the text and runs none of it.
 func TestBrowserEscaping(t *testing.T) {
-	chromium(t)
+	browsertest.Chromium(t)
 	if testing.Short() {
 		t.Skip("runs a target and a browser")
 	}
@@ -308,7 +197,7 @@ func TestDeadlock(t *testing.T) {
 // it: the hang's card draws the goroutines' timeline, naming both locks,
 // with the deadlock marked, and it shows with scripts or without.
 func TestBrowserHangTimeline(t *testing.T) {
-	chromium(t)
+	browsertest.Chromium(t)
 	if testing.Short() {
 		t.Skip("runs a hanging target and a browser")
 	}
@@ -337,14 +226,16 @@ func TestBrowserHangTimeline(t *testing.T) {
 	if s := eval[string](t, b, fig+`.querySelector("svg .deadlock text")?.textContent ?? ""`); !strings.HasPrefix(s, "deadlock (-") {
 		t.Errorf("deadlock marker %q", s)
 	}
-	if s := eval[string](t, b, `Array.from(`+fig+`.querySelectorAll("svg text.tick")).map(n => n.textContent).join(" ")`); !strings.HasSuffix(s, "now") {
+	// The ticks, not the "process start" label at the left edge (drawn
+	// after them when the window reaches back to the start).
+	if s := eval[string](t, b, `Array.from(`+fig+`.querySelectorAll("svg text.tick:not(.start)")).map(n => n.textContent).join(" ")`); !strings.HasSuffix(s, "now") {
 		t.Errorf("time axis %q does not end at now", s)
 	}
 	// The bars have a size on screen: laid out, not just present.
 	if w := eval[float64](t, b, fig+`.querySelector("svg .span.wait path").getBoundingClientRect().width`); w < 10 {
 		t.Errorf("a wait bar is %.1fpx wide", w)
 	}
-	if err := chromedp.Do(b.ctx, chromedp.ScrollIntoView(chromedp.CSS("article[data-kind=hang] figure.timeline"))); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.ScrollIntoView(chromedp.CSS("article[data-kind=hang] figure.timeline"))); err != nil {
 		t.Fatal(err)
 	}
 	b.screenshot(t, "hang-timeline.png")

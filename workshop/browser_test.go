@@ -5,25 +5,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/lockscope/lockscope/cmd"
+	"github.com/lockscope/lockscope/internal/browsertest"
 	"github.com/lockscope/lockscope/scenarios"
 	"github.com/lockscope/lockscope/workshop"
 )
@@ -32,20 +25,6 @@ import (
 // chromium (which .ci/run installs), against the real 'lockscope
 // workshop' command and pipeline. Like reports/browser_test.go it skips
 // when no chromium is found, except in CI (CI=true), where that fails.
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no chromium on PATH; CI must install it (see .ci/run)")
-	}
-	t.Skip("no chromium on PATH")
-	return ""
-}
 
 // startWorkshop runs 'lockscope workshop --addr 127.0.0.1:0' in-process
 // and returns the URL it prints first; the server stops when the test
@@ -73,117 +52,27 @@ func startWorkshop(t *testing.T) string {
 }
 
 // browser is a headless chromium and a record of what its pages did.
-type browser struct {
-	ctx      context.Context
-	mu       sync.Mutex // guards the fields below, written by event listeners
-	errors   []string
-	requests []string
-	dialogs  []string
-}
+type browser struct{ *browsertest.Browser }
 
-func (b *browser) record(list *[]string, s string) {
-	b.mu.Lock()
-	*list = append(*list, s)
-	b.mu.Unlock()
-}
-
-func newBrowser(t *testing.T) *browser {
-	t.Helper()
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(cancelTimeout)
-	b := &browser{ctx: ctx}
-	if err := chromedp.Listen(ctx, b.listen); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	for _, err := range []error{
-		call(ctx, network.Enable, network.EnableParams{}),
-		call(ctx, cdplog.Enable, cdp.Empty{}),
-		call(ctx, runtime.Enable, cdp.Empty{}),
-	} {
-		if err != nil {
-			t.Fatalf("start chromium: %v", err)
-		}
-	}
-	return b
-}
-
-func call[P, R any](ctx context.Context, c cdp.Command[P, R], p P) error {
-	_, err := chromedp.Call(ctx, c, p)
-	return err
-}
-
-// listen records what the pages do; it runs on chromedp's read loop, so
-// it only records, and answers dialogs from another goroutine.
-func (b *browser) listen(ev any) {
-	switch e := ev.(type) {
-	case *runtime.EventConsoleAPICalled:
-		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
-			b.record(&b.errors, fmt.Sprintf("console.%s: %v", e.Type, e.Args))
-		}
-	case *runtime.EventExceptionThrown:
-		b.record(&b.errors, fmt.Sprintf("exception: %s at %s:%d", e.ExceptionDetails.Text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
-	case *cdplog.EventEntryAdded:
-		if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
-			b.record(&b.errors, fmt.Sprintf("log %s: %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
-		}
-	case *network.EventRequestWillBeSent:
-		b.record(&b.requests, e.Request.URL)
-	case *page.EventJavascriptDialogOpening:
-		b.record(&b.dialogs, e.Message)
-		go call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-	}
-}
+func newBrowser(t *testing.T) *browser { return &browser{browsertest.New(t, 3*time.Minute)} }
 
 // check fails t for console errors, dialogs, and any request that left
 // the workshop's own origin.
 func (b *browser) check(t *testing.T, base string) {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, e := range b.errors {
-		t.Errorf("console: %s", e)
-	}
-	for _, d := range b.dialogs {
-		t.Errorf("a page opened a dialog: %q", d)
-	}
-	for _, r := range b.requests {
-		if !strings.HasPrefix(r, base+"/") {
-			t.Errorf("a page made an outside request: %s", r)
-		}
-	}
-	if len(b.requests) == 0 {
-		t.Error("no request recorded at all: the listener saw nothing")
-	}
+	b.Check(t, func(url string) bool { return strings.HasPrefix(url, base+"/") })
 }
 
 func (b *browser) do(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
+	if err := chromedp.Do(b.Ctx, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
 }
 
 func eval[T any](t *testing.T, b *browser, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return v
+	return browsertest.Eval[T](t, b.Browser, js)
 }
 
 // runDone waits until the page is a finished run's page. The page reloads
@@ -194,13 +83,13 @@ func runDone(t *testing.T, b *browser) {
 	const js = `(document.getElementById("run") || {dataset: {}}).dataset.state === "done" && document.readyState === "complete"`
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
-		if done, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js)); err == nil && done {
+		if done, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](js)); err == nil && done {
 			return
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
-	text, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	loc, _ := chromedp.Run(b.Ctx, chromedp.Location())
+	text, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.body.innerText`))
 	t.Fatalf("the run at %s did not finish; the page says:\n%s", loc, text)
 }
 
@@ -210,7 +99,7 @@ func runDone(t *testing.T, b *browser) {
 func waitFor(t *testing.T, b *browser, js, what string) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
+		if ok, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
 			return
 		}
 	}
@@ -225,7 +114,7 @@ func (b *browser) viewport(t *testing.T, name string) { b.save(t, name, chromedp
 
 func (b *browser) save(t *testing.T, name string, shot chromedp.Action[[]byte]) {
 	t.Helper()
-	png, err := chromedp.Run(b.ctx, shot)
+	png, err := chromedp.Run(b.Ctx, shot)
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
@@ -240,7 +129,7 @@ func (b *browser) save(t *testing.T, name string, shot chromedp.Action[[]byte]) 
 // the buggy variant's run with its finding, an edit that does not build,
 // then the fix typed in and run with no finding.
 func TestBrowserClassroom(t *testing.T) {
-	chromium(t)
+	browsertest.Chromium(t)
 	if testing.Short() {
 		t.Skip("runs scenarios and a browser")
 	}
