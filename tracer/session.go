@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -312,36 +313,66 @@ func testBinaryArgs(flags []string, timeout time.Duration) []string {
 	return args
 }
 
+// runTargets runs every target o.Runs times. Within a repetition the test
+// binaries of different packages run side by side, as many at once as
+// GOMAXPROCS (go test's own default for -p), unless their output is echoed
+// (--verbose), which keeps it in one piece per package. Processes are
+// listed in target order whatever order they finish in.
 func runTargets(ctx context.Context, o Options, targets []target, artifacts string) []*Process {
+	parallel := runtime.GOMAXPROCS(0)
+	if o.Echo != nil || !o.Test {
+		parallel = 1
+	}
 	var procs []*Process
 	for run := 1; run <= o.Runs; run++ {
-		for _, t := range targets {
-			name := filepath.Base(t.bin)
-			if o.Runs > 1 {
-				name = fmt.Sprintf("%s.run%d", name, run)
-			}
-			p := &Process{
-				Run: run, Package: t.pkg, Dir: t.dir,
-				OutputPath:    filepath.Join(artifacts, name+".output.log"),
-				EventsPath:    filepath.Join(artifacts, name+".events.jsonl"),
-				ProfilePrefix: filepath.Join(artifacts, name),
-				TracePath:     filepath.Join(artifacts, name+".trace"),
-			}
+		batch := make([]*Process, len(targets))
+		sem := make(chan struct{}, parallel)
+		var wg sync.WaitGroup
+		for i, t := range targets {
+			batch[i] = newProcess(o, t, run, artifacts)
 			progress(o.Progress, "running %s (run %d of %d, timeout %s)", t.pkg, run, o.Runs, o.Timeout)
-			env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath, "LOCKSCOPE_PROFILES="+p.ProfilePrefix,
-				"LOCKSCOPE_TRACE="+p.TracePath)
-			race := filepath.Join(artifacts, name+".race")
-			if o.Race {
-				env = append(env, raceEnv(os.Getenv("GORACE"), race))
-			}
-			runProcess(ctx, spec{path: t.bin, args: t.args, dir: t.dir, env: env, timeout: o.Timeout, echo: o.Echo}, p)
-			if o.Race {
-				p.RaceLogs, _ = filepath.Glob(race + ".*") // log_path appends the PID
-			}
-			procs = append(procs, p)
+			wg.Add(1)
+			sem <- struct{}{}
+			go func(p *Process, t target) {
+				defer wg.Done()
+				defer func() { <-sem }()
+				runTarget(ctx, o, t, p)
+			}(batch[i], t)
 		}
+		wg.Wait()
+		procs = append(procs, batch...)
 	}
 	return procs
+}
+
+// newProcess is the record of run number run of t, with its artifacts'
+// paths.
+func newProcess(o Options, t target, run int, artifacts string) *Process {
+	name := filepath.Base(t.bin)
+	if o.Runs > 1 {
+		name = fmt.Sprintf("%s.run%d", name, run)
+	}
+	return &Process{
+		Run: run, Package: t.pkg, Dir: t.dir,
+		OutputPath:    filepath.Join(artifacts, name+".output.log"),
+		EventsPath:    filepath.Join(artifacts, name+".events.jsonl"),
+		ProfilePrefix: filepath.Join(artifacts, name),
+		TracePath:     filepath.Join(artifacts, name+".trace"),
+	}
+}
+
+// runTarget runs t once into p.
+func runTarget(ctx context.Context, o Options, t target, p *Process) {
+	env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath, "LOCKSCOPE_PROFILES="+p.ProfilePrefix,
+		"LOCKSCOPE_TRACE="+p.TracePath)
+	race := strings.TrimSuffix(p.EventsPath, ".events.jsonl") + ".race"
+	if o.Race {
+		env = append(env, raceEnv(os.Getenv("GORACE"), race))
+	}
+	runProcess(ctx, spec{path: t.bin, args: t.args, dir: t.dir, env: env, timeout: o.Timeout, echo: o.Echo}, p)
+	if o.Race {
+		p.RaceLogs, _ = filepath.Glob(race + ".*") // log_path appends the PID
+	}
 }
 
 // raceEnv is the GORACE setting of a race-enabled target: the user's own
