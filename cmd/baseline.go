@@ -70,11 +70,11 @@ func runBaseline(s *Streams, o *BaselineOptions) error {
 func readResult(s *Streams, path string) (*analyzer.Result, error) {
 	data, err := os.ReadFile(absDir(s, path))
 	if err != nil {
-		return nil, usagef("read findings: %v", err)
+		return nil, usagef("read findings: %w", err)
 	}
 	var res analyzer.Result
 	if err := json.Unmarshal(data, &res); err != nil {
-		return nil, usagef("%s is not a findings.json: %v", path, err)
+		return nil, usagef("%s is not a findings.json: %w", path, err)
 	}
 	if res.Version != 1 {
 		return nil, usagef("%s has findings version %d; this lockscope reads version 1", path, res.Version)

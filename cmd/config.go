@@ -70,7 +70,7 @@ func loadConfig(dir, path string) (*Config, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, usagef("read config: %v", err)
+		return nil, usagef("read config: %w", err)
 	}
 	c := &Config{dir: filepath.Dir(path)}
 	dec := yaml.NewDecoder(bytes.NewReader(data))

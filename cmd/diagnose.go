@@ -197,11 +197,6 @@ func readEvents(path string) ([]event.Event, []string) {
 // writeReports writes the reports in formats into dir, says so on stderr,
 // and prints the text summary to stdout when text is among them.
 func writeReports(s *Streams, dir string, formats []string, res *analyzer.Result) error {
-	for _, f := range formats {
-		if !reports.Available(f) {
-			fmt.Fprintf(s.Err, "lockscope: the %s report is not available in this version yet; skipped\n", f)
-		}
-	}
 	written, err := reports.WriteDir(dir, slices.Compact(slices.Sorted(slices.Values(formats))), res)
 	for _, w := range written {
 		fmt.Fprintf(s.Err, "lockscope: wrote %s\n", w)

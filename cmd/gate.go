@@ -57,12 +57,12 @@ func readBaseline(s *Streams, path string) (*analyzer.Baseline, error) {
 	}
 	f, err := os.Open(absDir(s, path))
 	if err != nil {
-		return nil, usagef("baseline: %v", err)
+		return nil, usagef("baseline: %w", err)
 	}
 	defer f.Close()
 	b, err := analyzer.ReadBaseline(f)
 	if err != nil {
-		return nil, usagef("%s: %v", path, err)
+		return nil, usagef("%s: %w", path, err)
 	}
 	return b, nil
 }

@@ -83,7 +83,7 @@ func runMerge(s *Streams, o *MergeOptions) error {
 	}
 	res, err := analyzer.Merge(rs)
 	if err != nil {
-		return usagef("merge: %v", err)
+		return usagef("merge: %w", err)
 	}
 	if baseline != nil {
 		baseline.Apply(res, o.Baseline)

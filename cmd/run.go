@@ -84,7 +84,7 @@ func runRun(ctx context.Context, s *Streams, o *RunOptions) error {
 	}
 	files, err := sc.Files(o.Variant)
 	if err != nil {
-		return usagef("scenario %s: %v", sc.Name, err)
+		return usagef("scenario %s: %w", sc.Name, err)
 	}
 	dir, err := scenarioDir(sc.Name, o.Variant)
 	if err != nil {
@@ -114,7 +114,7 @@ func diagnoseScenario(ctx context.Context, s *Streams, o *RunOptions, sc *scenar
 
 func runProgram(ctx context.Context, s *Streams, o *RunOptions) error {
 	if _, err := os.Stat(absDir(s, o.Target)); err != nil {
-		return usagef("no main package at %s: %v", o.Target, err)
+		return usagef("no main package at %s: %w", o.Target, err)
 	}
 	pattern := o.Target
 	if !strings.HasPrefix(pattern, ".") && !filepath.IsAbs(pattern) {

@@ -74,7 +74,7 @@ func newCmdScenarioShow(s *Streams) *cobra.Command {
 			}
 			files, err := sc.Files(variant)
 			if err != nil {
-				return usagef("scenario %s: %v", sc.Name, err)
+				return usagef("scenario %s: %w", sc.Name, err)
 			}
 			fmt.Fprintf(s.Out, "%s — %s\nconcept: %s\n\n%s\n", sc.Name, sc.Title, sc.Concept, strings.TrimSpace(sc.Narrative))
 			names := slices.Sorted(func(yield func(string) bool) {

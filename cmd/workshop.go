@@ -73,7 +73,7 @@ and refuses runs asked for by pages of other sites. Stop it with Ctrl-C.`,
 func runWorkshop(ctx context.Context, s *Streams, o *WorkshopOptions) error {
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
-		return usagef("workshop: %v", err)
+		return usagef("workshop: %w", err)
 	}
 	defer ln.Close()
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {

@@ -10,9 +10,6 @@ import (
 	"github.com/lockscope/lockscope/analyzer"
 )
 
-// htmlAvailable says whether writeHTML is implemented in this version.
-const htmlAvailable = true
-
 //go:embed templates/report.html.tmpl templates/report.css templates/report.js
 var templateFS embed.FS
 

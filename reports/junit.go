@@ -10,9 +10,6 @@ import (
 	"github.com/lockscope/lockscope/analyzer"
 )
 
-// junitAvailable says whether writeJUnit is implemented in this version.
-const junitAvailable = true
-
 // severityOrder ranks severities and --fail-on levels, higher is graver.
 var severityOrder = map[string]int{analyzer.Info: 1, analyzer.Warning: 2, analyzer.Error: 3, "never": 4}
 

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,9 +9,6 @@ import (
 
 	"github.com/lockscope/lockscope/analyzer"
 )
-
-// ErrNotAvailable is returned for a known format this version cannot write.
-var ErrNotAvailable = errors.New("not available in this version of lockscope")
 
 // fileNames maps each format to the file WriteDir gives it.
 var fileNames = map[string]string{
@@ -25,21 +21,6 @@ var fileNames = map[string]string{
 
 // Formats lists every format name the command line accepts.
 func Formats() []string { return []string{"html", "json", "junit", "sarif", "text"} }
-
-// Available reports whether Generate can write format.
-func Available(format string) bool {
-	switch format {
-	case "json", "text":
-		return true
-	case "html":
-		return htmlAvailable
-	case "sarif":
-		return sarifAvailable
-	case "junit":
-		return junitAvailable
-	}
-	return false
-}
 
 // Generate writes res to w in format.
 func Generate(w io.Writer, format string, res *analyzer.Result) error {
@@ -66,17 +47,14 @@ func Generate(w io.Writer, format string, res *analyzer.Result) error {
 	return err
 }
 
-// WriteDir writes one file per available format into dir and returns the
-// paths written. Formats this version cannot write are skipped.
+// WriteDir writes one file per format into dir and returns the paths
+// written.
 func WriteDir(dir string, formats []string, res *analyzer.Result) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	var written []string
 	for _, f := range formats {
-		if !Available(f) {
-			continue
-		}
 		var buf bytes.Buffer
 		if err := Generate(&buf, f, res); err != nil {
 			return written, err

@@ -13,9 +13,6 @@ import (
 	"github.com/lockscope/lockscope/analyzer"
 )
 
-// sarifAvailable says whether writeSARIF is implemented in this version.
-const sarifAvailable = true
-
 // srcRoot is the uriBaseId of every location: the target's module root.
 const srcRoot = "%SRCROOT%"
 
