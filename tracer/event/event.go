@@ -58,6 +58,18 @@ const (
 	KindOverflow Kind = "overflow"
 	// KindExit closes a log written by an orderly exit: Code.
 	KindExit Kind = "exit"
+	// KindLeak lists goroutines blocked for good: Reason is "test" (the
+	// goroutines Test started that were still blocked when it ended, after
+	// a retry window), "running" (goroutines the Go runtime's leak profile
+	// proved leaked while the target ran) or "exit" (proved leaked at an
+	// orderly exit). Dump holds their stacks in runtime.Stack's format;
+	// a header whose state ends in " (leaked)" is proved by the leak
+	// profile. Proof is "goroutineleak" when the leak profile was queried,
+	// "" when the toolchain has none. Test is the test's full name
+	// (subtests "TestX/sub"), "" for goroutines of no test.
+	KindLeak Kind = "leak"
+	// KindTest marks a test's end: Test, Goroutine (the test's goroutine).
+	KindTest Kind = "test"
 )
 
 // Mode is how a lock was acquired.
@@ -148,4 +160,7 @@ type Event struct {
 	Unsettled []int64 `json:"unsettled,omitempty"`
 
 	Code int `json:"code,omitempty"`
+
+	Test  string `json:"test,omitempty"`  // KindLeak, KindTest: the test's full name
+	Proof string `json:"proof,omitempty"` // KindLeak: "goroutineleak" when the leak profile was queried
 }
