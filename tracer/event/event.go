@@ -61,8 +61,9 @@ const (
 	// KindLeak lists goroutines blocked for good: Reason is "test" (the
 	// goroutines Test started that were still blocked when it ended, after
 	// a retry window), "running" (goroutines the Go runtime's leak profile
-	// proved leaked while the target ran) or "exit" (proved leaked at an
-	// orderly exit). Dump holds their stacks in runtime.Stack's format;
+	// proved leaked while the target ran) or a snapshot's reason,
+	// "exit" or "signal" (proved leaked at an orderly exit or when the
+	// target was stopped). Dump holds their stacks in runtime.Stack's format;
 	// a header whose state ends in " (leaked)" is proved by the leak
 	// profile. Proof is "goroutineleak" when the leak profile was queried,
 	// "" when the toolchain has none. Test is the test's full name

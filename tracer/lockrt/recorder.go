@@ -108,6 +108,7 @@ func init() {
 	r := newRecorder(f, options{fromStart: true,
 		block: os.Getenv("LOCKSCOPE_SELF_DEADLOCK") == "block"})
 	start(r)
+	r.monitorLeaks() // leak.go
 	startProfiles()
 	startTrace()
 	notifySignal(r, nil)
