@@ -50,13 +50,15 @@ func runForever(p *Pass) ([]Finding, error) {
 		if w := p.traceWarning(pr); w != "" {
 			p.Warn("%s: %s", pr.Label(), w)
 		}
+		leaks, covered := p.leakFindings(pr) // leakproof.go
+		out = append(out, leaks...)
 		gs, from := p.endBlocked(pr)
 		explained := selfDeadlocked(pr)
 		groups := map[string][]blockedG{}
 		var keys []string
 		for _, g := range gs {
-			if explained[g.ID] {
-				continue // the double-lock finding says why
+			if explained[g.ID] || covered[g.ID] {
+				continue // the double-lock or leak finding says why
 			}
 			k := g.Reason + "\x00" + stackKey(Trim(g.Stack))
 			if groups[k] == nil {

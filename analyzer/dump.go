@@ -26,6 +26,10 @@ type Stack struct {
 	CreatedBy Frame
 	// Elided is set when the runtime left frames out.
 	Elided bool
+	// Leaked is set when the Go runtime's goroutine leak profile proved
+	// the goroutine leaked (its state ends in " (leaked)"; State does not
+	// keep that suffix).
+	Leaked bool
 }
 
 // ParseDump parses every goroutine of a dump. Text that is not part of a
@@ -94,10 +98,23 @@ func (g *Stack) addLine(line string, lines []string, i int) (int, bool) {
 }
 
 // parseHeader parses "goroutine 7 [state, 2 minutes, locked to thread]:",
-// also with the "gp=... m=..." fields GOTRACEBACK=system adds.
+// also with the "gp=... m=..." fields GOTRACEBACK=system adds, labels, and
+// a state the leak profile marked "(leaked)".
 func parseHeader(line string) (Stack, bool) {
 	rest, ok := strings.CutPrefix(line, "goroutine ")
-	if !ok || !strings.HasSuffix(line, "]:") {
+	if !ok || !strings.HasSuffix(line, ":") {
+		return Stack{}, false
+	}
+	// GODEBUG=tracebacklabels=1 adds the goroutine's labels: Go 1.26
+	// inside the brackets ("[select labels:{"k": "v"}]:"), Go 1.27 after
+	// them ("[select] {k: v}:"). The lock runtime turns it on in tests.
+	if i := strings.Index(rest, "] {"); i >= 0 {
+		rest = rest[:i] + "]:"
+	}
+	if i := strings.Index(rest, " labels:{"); i >= 0 {
+		rest = rest[:i] + "]:"
+	}
+	if !strings.HasSuffix(rest, "]:") {
 		return Stack{}, false
 	}
 	sp := strings.IndexByte(rest, ' ')
@@ -111,7 +128,7 @@ func parseHeader(line string) (Stack, bool) {
 	}
 	g := Stack{ID: id}
 	parts := strings.Split(rest[open+1:len(rest)-2], ", ")
-	g.State = parts[0]
+	g.State, g.Leaked = strings.CutSuffix(parts[0], " (leaked)")
 	for _, p := range parts[1:] {
 		switch {
 		case p == "locked to thread":

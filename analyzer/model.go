@@ -50,6 +50,9 @@ type Proc struct {
 	// Handoffs are the KindHandoff events: locks one goroutine took and
 	// another released.
 	Handoffs []*event.Event
+	// Leaks are the KindLeak events and TestEnds the KindTest events, in
+	// order (leakproof.go).
+	Leaks, TestEnds []*event.Event
 	// Stats is the last KindStats event's content.
 	Stats []event.ClassStats
 	model *Model
@@ -101,6 +104,10 @@ func (m *Model) decode(i int, p *Process) *Proc {
 			pr.Overflows = append(pr.Overflows, ev)
 		case event.KindHandoff:
 			pr.Handoffs = append(pr.Handoffs, ev)
+		case event.KindLeak:
+			pr.Leaks = append(pr.Leaks, ev)
+		case event.KindTest:
+			pr.TestEnds = append(pr.TestEnds, ev)
 		}
 	}
 	return pr

@@ -61,6 +61,10 @@ const (
 const (
 	Observed  = "observed"
 	Predicted = "predicted"
+	// Proven findings were proved by the Go runtime: a goroutine the
+	// goroutine leak profile found blocked on something no runnable
+	// goroutine can reach.
+	Proven = "proven"
 )
 
 // Finding is one problem found.
@@ -86,6 +90,9 @@ type Finding struct {
 	Count int `json:"count,omitempty"`
 	// Package is the test package or program the finding came from.
 	Package string `json:"package,omitempty"`
+	// Test is the Go test (or subtest, "TestX/sub") the finding belongs
+	// to: the test that started the leaked goroutines; "" when none.
+	Test string `json:"test,omitempty"`
 	// Truncated says the search behind this finding was cut short.
 	Truncated string `json:"truncated,omitempty"`
 	// Baselined says the finding is in the applied baseline: it is kept in

@@ -128,12 +128,13 @@ func (r *recorder) tellLeaked(reason string) {
 
 // labelled is one goroutine of a dump, with its test label.
 type labelled struct {
-	id     int64
-	state  string // without " (leaked)" and the wait time
-	leaked bool   // proved by the leak profile
-	test   string // the testLabel value; "" if none
-	text   string // the goroutine's block of the dump
-	funcs  []string
+	id      int64
+	state   string // without " (leaked)" and the wait time
+	leaked  bool   // proved by the leak profile
+	test    string // the testLabel value; "" if none
+	text    string // the goroutine's block of the dump
+	funcs   []string
+	creator string // the function of its go statement
 }
 
 // blocked reports whether g waits for another goroutine or a timer.
@@ -147,12 +148,11 @@ func (g *labelled) blocked() bool {
 
 // user reports whether g runs, or was started by, code of the target's
 // modules (the main module and its dependencies, as the build info lists
-// them), rather than only the standard library's.
+// them), rather than only the standard library's; goroutines the lock
+// runtime started are not.
 func (g *labelled) user() bool {
-	for _, fn := range g.funcs {
-		if strings.HasPrefix(fn, pkgPrefix) {
-			return false // the runtime's own goroutines
-		}
+	if g.creator != "" && strings.HasPrefix(g.creator, pkgPrefix) {
+		return false
 	}
 	for _, fn := range g.funcs {
 		if userFunc(fn) {
@@ -210,11 +210,14 @@ func parseLabelled(d string) []labelled {
 			if line == "" || line[0] == '\t' {
 				continue
 			}
-			fn := strings.TrimPrefix(line, "created by ")
+			fn, created := strings.CutPrefix(line, "created by ")
 			if i := strings.Index(fn, " in goroutine "); i >= 0 {
 				fn = fn[:i]
 			} else if i := strings.LastIndexByte(fn, '('); i > 0 {
 				fn = fn[:i]
+			}
+			if created {
+				g.creator = fn
 			}
 			g.funcs = append(g.funcs, fn)
 		}

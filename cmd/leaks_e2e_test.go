@@ -1,0 +1,84 @@
+package cmd
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lockscope/lockscope/analyzer"
+)
+
+// TestLeakCorpus: lockscope test on testdata/leaks, a corpus of goroutine
+// leaks and communication deadlocks from the Go bug taxonomies, each in a
+// test TestLeakX beside a fixed twin TestCleanX. Every TestLeakX (and the
+// leaking subtest TestLeakSubtest/inner) gets a blocked-forever finding
+// naming it, although each test returns within milliseconds; no finding
+// names a TestCleanX; leaks the Go runtime's leak profile proves are
+// "proven", and one it cannot prove (a goroutine blocked on a package-level
+// channel) says it was still blocked when the test ended.
+func TestLeakCorpus(t *testing.T) {
+	t.Parallel()
+	dir, err := filepath.Abs(filepath.Join("testdata", "leaks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	code, stdout, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json,text")
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitFindings, stdout, stderr)
+	}
+	res := readFindings(t, out)
+	byTest := map[string][]analyzer.Finding{}
+	for _, f := range res.Findings {
+		if f.Kind == "blocked-forever" {
+			byTest[f.Test] = append(byTest[f.Test], f)
+		}
+		if strings.Contains(f.Test, "TestClean") || strings.Contains(f.Title, "TestClean") {
+			t.Errorf("finding on a clean twin: %s %s: %s", f.Kind, f.Test, f.Title)
+		}
+	}
+	leaky := []string{
+		"TestLeakFanOutFirst", "TestLeakSelectTimeout", "TestLeakRangeUnclosed", "TestLeakForgottenCloseOnError",
+		"TestLeakMissingDone", "TestLeakAddCountedWrong", "TestLeakCondNoSignal", "TestLeakContextNeverCancelled",
+		"TestLeakNilChannel", "TestLeakSecondReceive", "TestLeakTickerLoop", "TestLeakLockAcrossSend",
+		"TestLeakRWMutexReaderBlocked", "TestLeakMutexNeverUnlocked", "TestLeakEmptySelect", "TestLeakGlobalChannel",
+		"TestLeakParallel", "TestLeakSubtest/inner",
+	}
+	for _, name := range leaky {
+		fs := byTest[name]
+		if len(fs) == 0 {
+			t.Errorf("%s: no blocked-forever finding naming it", name)
+			continue
+		}
+		for _, f := range fs {
+			if f.Severity != analyzer.Error || !strings.Contains(f.Title, name) {
+				t.Errorf("%s: finding %s %q, want an error titled with the test", name, f.Severity, f.Title)
+			}
+		}
+	}
+	for name, want := range map[string]string{
+		"TestLeakSelectTimeout":         analyzer.Proven,
+		"TestLeakFanOutFirst":           analyzer.Proven,
+		"TestLeakMissingDone":           analyzer.Proven,
+		"TestLeakGlobalChannel":         analyzer.Observed,
+		"TestLeakParallel":              analyzer.Proven,
+		"TestLeakSubtest/inner":         analyzer.Proven,
+		"TestLeakCondNoSignal":          analyzer.Proven,
+		"TestLeakRangeUnclosed":         analyzer.Proven,
+		"TestLeakNilChannel":            analyzer.Proven,
+		"TestLeakSecondReceive":         analyzer.Proven,
+		"TestLeakTickerLoop":            analyzer.Observed,
+		"TestLeakEmptySelect":           analyzer.Proven,
+		"TestLeakContextNeverCancelled": analyzer.Proven,
+	} {
+		if fs := byTest[name]; len(fs) > 0 && fs[0].Confidence != want {
+			t.Errorf("%s: confidence %s, want %s (%s)", name, fs[0].Confidence, want, fs[0].Message)
+		}
+	}
+	if fs := byTest["TestLeakGlobalChannel"]; len(fs) > 0 && !strings.Contains(fs[0].Message, "still blocked when the test ended") {
+		t.Errorf("unproved leak's message does not say it was still blocked when the test ended: %s", fs[0].Message)
+	}
+	if n := len(byTest[""]); n != 0 {
+		t.Errorf("%d blocked-forever findings name no test", n)
+	}
+}
