@@ -5,6 +5,29 @@ import (
 	"sort"
 )
 
+// testRuns lists the tests whose end the processes of m recorded, each
+// once, sorted by package and name.
+func testRuns(m *Model) []TestRun {
+	seen := map[TestRun]bool{}
+	var out []TestRun
+	for _, pr := range m.Procs {
+		for _, ev := range pr.TestEnds {
+			t := TestRun{Package: pr.Process.Package, Name: ev.Test}
+			if ev.Test != "" && !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Package != out[j].Package {
+			return out[i].Package < out[j].Package
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
 // Leaks the lock runtime reported itself (event.KindLeak): the goroutines
 // a test left blocked when it ended, and those the Go runtime's goroutine
 // leak profile proved leaked while the target ran, when it was stopped or

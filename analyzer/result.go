@@ -19,6 +19,15 @@ type Result struct {
 	Baseline string `json:"baseline,omitempty"`
 	// Fixed lists the baselined findings this run no longer saw.
 	Fixed []BaselineEntry `json:"fixed,omitempty"`
+	// Tests are the Go tests (and subtests) whose end the lock runtime
+	// recorded, by package and name, sorted; JUnit has a case for each.
+	Tests []TestRun `json:"tests,omitempty"`
+}
+
+// TestRun names one Go test that ran.
+type TestRun struct {
+	Package string `json:"package"`
+	Name    string `json:"name"`
 }
 
 // Tool names the program that produced a Result.

@@ -78,6 +78,16 @@ func TestLeakCorpus(t *testing.T) {
 	if fs := byTest["TestLeakGlobalChannel"]; len(fs) > 0 && !strings.Contains(fs[0].Message, "still blocked when the test ended") {
 		t.Errorf("unproved leak's message does not say it was still blocked when the test ended: %s", fs[0].Message)
 	}
+	if !strings.Contains(stdout, "(test TestLeakFanOutFirst)") {
+		t.Errorf("text report does not name the test:\n%s", stdout)
+	}
+	ran := map[string]bool{}
+	for _, tr := range res.Tests {
+		ran[tr.Name] = true
+	}
+	if !ran["TestCleanHTTPServer"] || !ran["TestLeakSubtest/inner"] {
+		t.Errorf("findings.json tests %v lack TestCleanHTTPServer or TestLeakSubtest/inner", res.Tests)
+	}
 	if n := len(byTest[""]); n != 0 {
 		t.Errorf("%d blocked-forever findings name no test", n)
 	}
