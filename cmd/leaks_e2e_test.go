@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,5 +91,44 @@ func TestLeakCorpus(t *testing.T) {
 	}
 	if n := len(byTest[""]); n != 0 {
 		t.Errorf("%d blocked-forever findings name no test", n)
+	}
+}
+
+// TestLeakReportedWhileRunning: a test that leaks a goroutine and then
+// hangs is stopped at --timeout; the leak was proved by the leak-profile
+// monitor while the target ran (a "running" leak event in the log) and is
+// reported as proven, naming the test that never ended.
+func TestLeakReportedWhileRunning(t *testing.T) {
+	t.Parallel()
+	dir, err := filepath.Abs(filepath.Join("testdata", "leakhang"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	code, stdout, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json", "--timeout", "4s")
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitFindings, stdout, stderr)
+	}
+	res := readFindings(t, out)
+	found := false
+	for _, f := range res.Findings {
+		if f.Kind == "blocked-forever" && f.Test == "TestPartialDeadlock" && f.Confidence == analyzer.Proven {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no proven blocked-forever naming TestPartialDeadlock:\n%s", summarize(res))
+	}
+	logs, _ := filepath.Glob(filepath.Join(out, "artifacts", "*.events.jsonl"))
+	running := false
+	for _, l := range logs {
+		data, err := os.ReadFile(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		running = running || strings.Contains(string(data), `"reason":"running"`)
+	}
+	if !running {
+		t.Errorf("no leak event written while the target ran, in %v", logs)
 	}
 }
