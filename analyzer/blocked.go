@@ -50,8 +50,16 @@ func runForever(p *Pass) ([]Finding, error) {
 		if w := p.traceWarning(pr); w != "" {
 			p.Warn("%s: %s", pr.Label(), w)
 		}
-		leaks, covered := p.leakFindings(pr) // leakproof.go
+		// Mixed deadlocks among goroutines parked at exit are reported
+		// here, as one mixed-deadlock each, and their goroutines are not
+		// blocked forever on their own (leakmixed.go).
+		mixed, inMixed := p.mixedFindings(pr)
+		out = append(out, mixed...)
+		leaks, covered := p.leakFindings(pr, inMixed) // leakproof.go
 		out = append(out, leaks...)
+		for id := range inMixed {
+			covered[id] = true
+		}
 		gs, from := p.endBlocked(pr)
 		explained := selfDeadlocked(pr)
 		groups := map[string][]blockedG{}

@@ -68,16 +68,19 @@ func leakedGs(pr *Proc) (gs []*leakG, profile bool) {
 	return gs, profile
 }
 
-// leakFindings groups pr's leaked goroutines by test, proof, reason and
-// stack, one blocked-forever finding per group, and returns the IDs they
-// cover.
-func (p *Pass) leakFindings(pr *Proc) ([]Finding, map[int64]bool) {
+// leakFindings groups pr's leaked goroutines, except those in skip, by
+// test, proof, reason and stack, one blocked-forever finding per group, and
+// returns the IDs they cover.
+func (p *Pass) leakFindings(pr *Proc, skip map[int64]bool) ([]Finding, map[int64]bool) {
 	gs, profile := leakedGs(pr)
 	covered := map[int64]bool{}
 	groups := map[string][]*leakG{}
 	var keys []string
 	for _, g := range gs {
 		covered[g.ID] = true
+		if skip[g.ID] {
+			continue
+		}
 		k := fmt.Sprintf("%s\x00%v\x00%s\x00%s", g.test, g.proven, leakReason(g), stackKey(Trim(g.Frames)))
 		if groups[k] == nil {
 			keys = append(keys, k)

@@ -16,7 +16,9 @@ import (
 // naming it, although each test returns within milliseconds; no finding
 // names a TestCleanX; leaks the Go runtime's leak profile proves are
 // "proven", and one it cannot prove (a goroutine blocked on a package-level
-// channel) says it was still blocked when the test ended.
+// channel) says it was still blocked when the test ended. A lock held
+// across a channel operation whose unblocker waits for the lock is one
+// mixed-deadlock naming the test.
 func TestLeakCorpus(t *testing.T) {
 	t.Parallel()
 	dir, err := filepath.Abs(filepath.Join("testdata", "leaks"))
@@ -31,7 +33,7 @@ func TestLeakCorpus(t *testing.T) {
 	res := readFindings(t, out)
 	byTest := map[string][]analyzer.Finding{}
 	for _, f := range res.Findings {
-		if f.Kind == "blocked-forever" {
+		if f.Kind == "blocked-forever" || f.Kind == "mixed-deadlock" {
 			byTest[f.Test] = append(byTest[f.Test], f)
 		}
 		if strings.Contains(f.Test, "TestClean") || strings.Contains(f.Title, "TestClean") {
@@ -48,7 +50,7 @@ func TestLeakCorpus(t *testing.T) {
 	for _, name := range leaky {
 		fs := byTest[name]
 		if len(fs) == 0 {
-			t.Errorf("%s: no blocked-forever finding naming it", name)
+			t.Errorf("%s: no blocked-forever or mixed-deadlock finding naming it", name)
 			continue
 		}
 		for _, f := range fs {
@@ -74,6 +76,14 @@ func TestLeakCorpus(t *testing.T) {
 	} {
 		if fs := byTest[name]; len(fs) > 0 && fs[0].Confidence != want {
 			t.Errorf("%s: confidence %s, want %s (%s)", name, fs[0].Confidence, want, fs[0].Message)
+		}
+	}
+	// A lock held across a send (or a read lock across a receive) whose
+	// unblocker waits for the lock is one mixed deadlock, not two leaks.
+	for name, lock := range map[string]string{"TestLeakLockAcrossSend": "Cache.mu", "TestLeakRWMutexReaderBlocked": "Registry.mu"} {
+		fs := byTest[name]
+		if len(fs) != 1 || fs[0].Kind != "mixed-deadlock" || len(fs[0].Locks) != 1 || fs[0].Locks[0] != lock {
+			t.Errorf("%s: findings %s, want one mixed-deadlock on %s", name, summarize(&analyzer.Result{Findings: fs}), lock)
 		}
 	}
 	if fs := byTest["TestLeakGlobalChannel"]; len(fs) > 0 && !strings.Contains(fs[0].Message, "still blocked when the test ended") {

@@ -121,9 +121,10 @@ func Watch(ctx context.Context, done chan<- struct{}) {
 // Cache guards entries with a lock. Notify holds the lock across a send
 // whose receiver needs the lock to receive: a mixed deadlock.
 type Cache struct {
-	mu      sync.Mutex
-	entries map[string]int
-	events  chan string
+	mu       sync.Mutex
+	entries  map[string]int
+	events   chan string
+	onLocked func() // a test hook called with mu held, if set
 }
 
 // NewCache returns a cache with an unbuffered event channel.
@@ -135,6 +136,9 @@ func NewCache() *Cache {
 func (c *Cache) Set(k string, v int, sendUnderLock bool) {
 	c.mu.Lock()
 	c.entries[k] = v
+	if c.onLocked != nil {
+		c.onLocked()
+	}
 	if sendUnderLock {
 		c.events <- k
 		c.mu.Unlock()

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -160,25 +159,13 @@ func tickerLoop(t *testing.T, stop bool) {
 func TestLeakTickerLoop(t *testing.T)  { tickerLoop(t, false) }
 func TestCleanTickerLoop(t *testing.T) { tickerLoop(t, true) }
 
-// waitLocked spins until someone holds mu (no sleeps: a handshake on the
-// lock itself).
-func waitLocked(mu interface {
-	TryLock() bool
-	Unlock()
-}) {
-	for mu.TryLock() {
-		mu.Unlock()
-		runtime.Gosched()
-	}
-}
-
 func lockAcrossSend(underLock bool) {
 	c := NewCache()
+	locked := make(chan struct{})
+	c.onLocked = func() { close(locked) }
 	done := make(chan int, 2)
 	go func() { c.Set("a", 1, underLock); done <- 1 }()
-	if underLock {
-		waitLocked(&c.mu)
-	}
+	<-locked // Set holds c.mu
 	go func() { done <- c.Listen() }()
 	if !underLock {
 		<-done
@@ -191,19 +178,18 @@ func TestCleanLockAcrossSend(t *testing.T) { lockAcrossSend(false) }
 
 func readerBlocked(block bool) {
 	r := &Registry{names: []string{"a"}}
-	never := make(chan struct{})
+	inside, never := make(chan struct{}), make(chan struct{})
 	done := make(chan struct{}, 2)
 	go func() {
 		r.Each(func(string) {
+			close(inside) // Each holds the read lock
 			if block {
 				<-never
 			}
 		})
 		done <- struct{}{}
 	}()
-	if block {
-		waitLocked(&r.mu)
-	}
+	<-inside
 	go func() { r.Add("b"); done <- struct{}{} }()
 	if !block {
 		<-done
