@@ -88,6 +88,11 @@ func selfDeadlocked(pr *Proc) map[int64]bool {
 		if ev.Kind == event.KindDoubleLock {
 			ids[ev.Goroutine] = true
 		}
+		if ev.Kind == event.KindDeadlock { // deadlock.go
+			for _, g := range ev.Goroutines {
+				ids[g.ID] = true
+			}
+		}
 	}
 	return ids
 }

@@ -46,7 +46,7 @@ var catalog = []*Check{
 	{Kind: "blocked-forever", Title: "Goroutines blocked forever", Severity: Error,
 		Doc: docForever, Advice: adviceForever, Run: runForever},
 	{Kind: "hang", Title: "The target stopped making progress", Severity: Error,
-		Doc: docHang, Advice: adviceHang, Run: runHang},
+		Doc: docHang, Advice: adviceHang, Run: runHangOrDeadlock},
 	{Kind: "data-race", Title: "Data race", Severity: Error,
 		Doc: docRace, Advice: adviceRace, Run: runRace},
 	{Kind: "contention", Title: "A lock is often waited for", Severity: Warning,

@@ -94,7 +94,7 @@ func (m *Model) decode(i int, p *Process) *Proc {
 			pr.Insts[ev.Inst] = &Instance{ID: ev.Inst, Class: ev.Class, Site: ev.Site, Ordinal: ev.Ordinal}
 		case event.KindEdge:
 			pr.Edges = append(pr.Edges, ev)
-		case event.KindDoubleLock, event.KindRecursiveRLock, event.KindUnlockOfUnlocked:
+		case event.KindDoubleLock, event.KindRecursiveRLock, event.KindUnlockOfUnlocked, event.KindDeadlock:
 			pr.Misuse = append(pr.Misuse, ev)
 		case event.KindSnapshot:
 			pr.Snapshots = append(pr.Snapshots, ev)

@@ -142,3 +142,35 @@ func TestLeakReportedWhileRunning(t *testing.T) {
 		t.Errorf("no leak event written while the target ran, in %v", logs)
 	}
 }
+
+// TestDeadlockReportedWhenItForms: a test that truly deadlocks on two
+// locks (AB-BA) is reported as a hang with the whole cycle as soon as the
+// cycle forms, and the target is stopped then, long before the 60s
+// deadline, with the lock-order finding still produced.
+func TestDeadlockReportedWhenItForms(t *testing.T) {
+	t.Parallel()
+	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": bankCode, "hang_test.go": hangTest})
+	out := t.TempDir()
+	code, stdout, stderr := lockscope(t, mod, "test", "--timeout", "60s", "--out", out, "--format", "json")
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitFindings, stdout, stderr)
+	}
+	res := readFindings(t, out)
+	found := false
+	for _, f := range res.Findings {
+		if f.Kind == "hang" && strings.HasPrefix(f.Title, "Deadlock: 2 goroutines") && len(f.Evidence) == 2 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no hang finding with the 2-goroutine cycle; findings:\n%s", summarize(res))
+	}
+	if !hasFinding(res, "lock-order-cycle", []string{"Account.mu"}) {
+		t.Errorf("the lock-order finding is gone; findings:\n%s", summarize(res))
+	}
+	for _, r := range res.Runs {
+		if r.TimedOut || r.DurationMs > 10000 {
+			t.Errorf("target ran %dms (timed out %v): it was not stopped when the deadlock formed", r.DurationMs, r.TimedOut)
+		}
+	}
+}

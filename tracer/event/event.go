@@ -71,6 +71,12 @@ const (
 	KindLeak Kind = "leak"
 	// KindTest marks a test's end: Test, Goroutine (the test's goroutine).
 	KindTest Kind = "test"
+	// KindDeadlock: goroutines that wait for each other's instrumented
+	// locks, found when the cycle formed. Goroutines lists each member of
+	// the cycle, in wait-for order, with what it holds and waits for; Dump
+	// holds their stacks. Unless self-deadlocks are let through, the
+	// process then writes its exit snapshot and exits with status 3.
+	KindDeadlock Kind = "deadlock"
 )
 
 // Mode is how a lock was acquired.
