@@ -111,3 +111,61 @@ func waitDeadlock(t *testing.T, x *Rec) event.Event {
 	t.Fatal("no deadlock event within 5s")
 	return event.Event{}
 }
+
+// BenchmarkDeadlockToVerdict measures how long after an AB-BA deadlock
+// forms (the second goroutine starts waiting) its KindDeadlock is written:
+// the detector's settle and confirm delays plus its table reads. Run it
+// with a small -benchtime such as 5x.
+func BenchmarkDeadlockToVerdict(b *testing.B) {
+	x := StartRecording(b, false)
+	x.r.block = true
+	quit, done := make(chan struct{}), make(chan struct{})
+	go x.r.deadlockLoop(quit, done)
+	b.Cleanup(func() { close(quit); <-done })
+	seen := 0
+	b.StopTimer()
+	for i := 0; i < b.N; i++ {
+		var m1, m2 Mutex
+		ready, both := make(chan bool), make(chan bool)
+		fin := make(chan bool, 2)
+		go func() {
+			m1.LockAt(Pack(1, 1))
+			ready <- true
+			<-both
+			m2.LockAt(Pack(2, 2))
+			m2.Unlock()
+			fin <- true
+		}()
+		go func() {
+			m2.LockAt(Pack(2, 3))
+			ready <- true
+			<-both
+			m1.LockAt(Pack(1, 4))
+			m1.Unlock()
+			fin <- true
+		}()
+		<-ready
+		<-ready
+		close(both)
+		x.WaitFor(2) // formed
+		b.StartTimer()
+		for {
+			n := 0
+			for _, ev := range x.Events(b) {
+				if ev.Kind == event.KindDeadlock {
+					n++
+				}
+			}
+			if n > seen {
+				seen = n
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		b.StopTimer()
+		m1.Unlock()
+		<-fin
+		m2.Unlock()
+		<-fin
+	}
+}
