@@ -161,3 +161,27 @@ func leakProof(g *leakG, profile bool) string {
 	}
 	return "It was still blocked when the test ended (lockscope waited up to a second for it to exit); this toolchain has no goroutine leak profile to prove it (Go 1.26 or later has one)."
 }
+
+// blameTest names in f, a lock-leak of goroutine id (live, or nil if it
+// ended), the test it belongs to: a live goroutine's test label, or the
+// first test at whose end the runtime saw it gone holding locks.
+func (p *Pass) blameTest(pr *Proc, f *Finding, id int64, live *Stack) {
+	test := ""
+	if live != nil {
+		test = live.Test
+	} else {
+		for _, ev := range pr.TestEnds {
+			for _, g := range ev.Goroutines {
+				if g.ID == id && test == "" {
+					test = ev.Test
+				}
+			}
+		}
+	}
+	if test == "" {
+		return
+	}
+	f.Test = test
+	f.Message += fmt.Sprintf(" It happened in test %s.", test)
+	f.ID = fingerprint(f.Kind, []string{f.ID, "test=" + test}, nil)
+}

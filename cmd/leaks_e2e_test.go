@@ -89,6 +89,15 @@ func TestLeakCorpus(t *testing.T) {
 	if fs := byTest["TestLeakGlobalChannel"]; len(fs) > 0 && !strings.Contains(fs[0].Message, "still blocked when the test ended") {
 		t.Errorf("unproved leak's message does not say it was still blocked when the test ended: %s", fs[0].Message)
 	}
+	// A lock the test itself left locked when it ended is a lock-leak
+	// naming the test.
+	lockLeak := false
+	for _, f := range res.Findings {
+		lockLeak = lockLeak || f.Kind == "lock-leak" && f.Test == "TestLeakMutexNeverUnlocked"
+	}
+	if !lockLeak {
+		t.Errorf("no lock-leak naming TestLeakMutexNeverUnlocked:\n%s", summarize(res))
+	}
 	if !strings.Contains(stdout, "(test TestLeakFanOutFirst)") {
 		t.Errorf("text report does not name the test:\n%s", stdout)
 	}

@@ -69,7 +69,8 @@ const (
 	// "" when the toolchain has none. Test is the test's full name
 	// (subtests "TestX/sub"), "" for goroutines of no test.
 	KindLeak Kind = "leak"
-	// KindTest marks a test's end: Test, Goroutine (the test's goroutine).
+	// KindTest marks a test's end: Test, Goroutine (the test's goroutine),
+	// Goroutines (goroutines that ended holding locks, seen at this end).
 	KindTest Kind = "test"
 	// KindDeadlock: goroutines that wait for each other's instrumented
 	// locks, found when the cycle formed. Goroutines lists each member of

@@ -73,12 +73,15 @@ func showLabels() {
 
 // testEnd writes the leaks of test name, whose goroutine is self: the
 // goroutines labelled with its name that are still there after the
-// window, those blocked reported as a KindLeak.
+// window, those blocked reported as a KindLeak; then KindTest, with the
+// goroutines that ended holding locks.
 func (r *recorder) testEnd(name string, self int64) {
 	start := time.Now()
 	wait := time.Millisecond
+	var all []labelled
 	for {
-		gs := ofTest(parseLabelled(dump()), name, self)
+		all = parseLabelled(dump())
+		gs := ofTest(all, name, self)
 		if len(gs) == 0 {
 			break
 		}
@@ -91,7 +94,26 @@ func (r *recorder) testEnd(name string, self int64) {
 			wait = leakPollMax
 		}
 	}
-	r.emit(&event.Event{Kind: event.KindTest, Test: name, Goroutine: self})
+	ended := endedHolders(r.collect(0, 0), all, self)
+	r.emit(&event.Event{Kind: event.KindTest, Test: name, Goroutine: self, Goroutines: goroutinesOf(ended)}, statesOf(nil, ended)...)
+}
+
+// endedHolders returns the goroutines of gs that hold locks but are not
+// in the dump all, and the test goroutine self if it holds any (its
+// function returned holding them, and it ends after this cleanup): lock
+// leaks. The analyzer blames the first test whose end lists one.
+func endedHolders(gs []gstate, all []labelled, self int64) []gstate {
+	alive := map[int64]bool{}
+	for _, g := range all {
+		alive[g.id] = true
+	}
+	var out []gstate
+	for _, g := range gs {
+		if len(g.held) > 0 && (!alive[g.id] || g.id == self) {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // emitLeaks writes one KindLeak for the goroutines of test name (other
