@@ -166,6 +166,17 @@
 // kept by the struct holding one) stays reachable and is never proved,
 // only reported as still blocked.
 //
+// # Deadlocks
+//
+// A goroutine about to wait for a lock kicks a detector goroutine
+// (deadlock.go; one non-blocking channel send on the contended path). The
+// detector follows the wait-for relation through the table — a writer
+// waits for the write holder and the read holders, a reader for the write
+// holder and every waiting writer (Go's writer preference) — and a cycle
+// seen twice, 200ms apart, with the same waits is written as KindDeadlock;
+// then, unless LOCKSCOPE_SELF_DEADLOCK=block, the process writes its exit
+// snapshot and exits with status 3.
+//
 // # Race detector
 //
 // In -race builds the runtime's own synchronisation must not reach the race
