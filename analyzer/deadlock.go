@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/lockscope/lockscope/tracer/event"
@@ -29,51 +28,24 @@ func runHangOrDeadlock(p *Pass) ([]Finding, error) {
 	return out, nil
 }
 
+// deadlockFinding is the hang finding of the cycle in ev, as hang.go
+// words it for a cycle seen at the deadline, with its timeline.
 func (p *Pass) deadlockFinding(pr *Proc, ev *event.Event) Finding {
-	stacks := stackByID(ParseDump(ev.Dump))
-	var steps, locks, funcs []string
-	var evs []Evidence
-	seen := map[string]bool{}
-	for _, g := range ev.Goroutines {
-		var held []string
-		for _, l := range g.Held {
-			held = append(held, pr.InstName(l))
+	h := &hang{p: p, pr: pr, w: newWaitFor(pr, ev), stack: ParseDump(ev.Dump)}
+	h.dump = stackByID(h.stack)
+	cyc := h.w.cycle()
+	if cyc == nil { // the runtime's cycle goes through a queued writer
+		for _, g := range ev.Goroutines {
+			cyc = append(cyc, g.ID)
 		}
-		want := ""
-		if g.Waiting != nil {
-			want = pr.InstName(*g.Waiting)
-			if name := pr.ClassName(*g.Waiting); !seen[name] {
-				seen[name] = true
-				locks = append(locks, name)
-			}
-		}
-		var stack []Frame
-		key := Frame{}
-		if s := stacks[g.ID]; s != nil {
-			stack = Trim(s.Frames)
-			key = p.keyFrame(stack)
-		}
-		funcs = append(funcs, stackFunc(key))
-		step := fmt.Sprintf("goroutine %d holds %s and waits for %s in %s", g.ID, heldList(held), want, Where(key))
-		steps = append(steps, step)
-		evs = append(evs, Evidence{Role: step, Goroutine: g.ID, Stack: stack})
 	}
-	n := len(ev.Goroutines)
-	return Finding{
-		ID:   fingerprint("hang", append([]string{"deadlock"}, locks...), append(funcs, pr.Process.Package)),
-		Kind: "hang", Severity: Error, Confidence: Observed, Package: pr.Process.Package,
-		Title: fmt.Sprintf("Deadlock: %d goroutines wait for each other's locks (%s)", n, strings.Join(locks, ", ")),
-		Message: fmt.Sprintf("%s deadlocked: %s. The lock runtime found the cycle when it formed and stopped the target at once, instead of waiting for the deadline.",
-			pr.Label(), strings.Join(steps, "; ")),
-		Locks:    locks,
-		Evidence: evs,
-		Advice:   fmt.Sprintf("Take %s in one order everywhere (see the lock-order-cycle finding for the conflicting sites), or release one before taking the other. A read lock is no way out: Go's RLock waits behind a waiting writer.", strings.Join(locks, " and ")),
+	f := h.cycleFinding(cyc)
+	const atDeadline = "stopped making progress and was stopped at its deadline. The lock snapshot shows"
+	if strings.Contains(f.Message, atDeadline) {
+		f.Message = strings.Replace(f.Message, atDeadline, "deadlocked: the lock runtime found", 1)
 	}
-}
-
-func heldList(names []string) string {
-	if len(names) == 0 {
-		return "nothing"
-	}
-	return strings.Join(names, ", ")
+	f.Message += " The cycle was found when it formed, and the target was stopped then."
+	f.Kind, f.Severity, f.Confidence, f.Package = "hang", Error, Observed, pr.Process.Package
+	f.Timeline = p.newTimeline(pr, h.w, cyc, cyc)
+	return f
 }

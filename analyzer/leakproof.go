@@ -3,6 +3,8 @@ package analyzer
 import (
 	"fmt"
 	"sort"
+
+	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // testRuns lists the tests whose end the processes of m recorded, each
@@ -123,9 +125,15 @@ func (p *Pass) testLeakFinding(pr *Proc, gs []*leakG, profile bool) Finding {
 		msg += fmt.Sprintf(", created at %s", Where(g.CreatedBy))
 	}
 	msg += ". " + leakProof(g, profile) + " " + foreverHint(reason)
-	conf := Observed
+	conf, sev, title := Observed, Error, fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, shortFunc(key.Func))
 	if g.proven {
 		conf = Proven
+	} else if reason == gtrace.ReasonSelect {
+		// As at exit (blocked.go): an unproved select is as often a loop
+		// on a ticker nobody stopped as a goroutine that can never go on.
+		sev = Warning
+		title = fmt.Sprintf("%s left %s parked in select in %s", who, n, shortFunc(key.Func))
+		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped."
 	}
 	var evs []Evidence
 	for i, b := range gs {
@@ -140,8 +148,8 @@ func (p *Pass) testLeakFinding(pr *Proc, gs []*leakG, profile bool) Finding {
 	}
 	return Finding{
 		ID:   fingerprint("blocked-forever", []string{reason, "test=" + g.test}, []string{stackFunc(key), stackFunc(g.CreatedBy), pr.Process.Package}),
-		Kind: "blocked-forever", Severity: Error, Confidence: conf, Package: pr.Process.Package, Test: g.test,
-		Title:    fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, shortFunc(key.Func)),
+		Kind: "blocked-forever", Severity: sev, Confidence: conf, Package: pr.Process.Package, Test: g.test,
+		Title:    title,
 		Message:  msg,
 		Locks:    []string{},
 		Evidence: evs,

@@ -53,9 +53,13 @@ func TestLeakCorpus(t *testing.T) {
 			t.Errorf("%s: no blocked-forever or mixed-deadlock finding naming it", name)
 			continue
 		}
+		want := analyzer.Error
+		if name == "TestLeakTickerLoop" {
+			want = analyzer.Warning // an unproved select: maybe a ticker loop nobody stopped
+		}
 		for _, f := range fs {
-			if f.Severity != analyzer.Error || !strings.Contains(f.Title, name) {
-				t.Errorf("%s: finding %s %q, want an error titled with the test", name, f.Severity, f.Title)
+			if f.Severity != want || !strings.Contains(f.Title, name) {
+				t.Errorf("%s: finding %s %q, want %s titled with the test", name, f.Severity, f.Title, want)
 			}
 		}
 	}
