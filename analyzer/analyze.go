@@ -34,6 +34,7 @@ func Analyze(in *Input) (*Result, error) {
 		Contention: p.contention(),
 		Runs:       runs(in),
 		Warnings:   append(p.eventWarnings(), p.warnings...),
+		Tests:      testRuns(p.Model), // leakproof.go
 	}
 	return res, nil
 }

@@ -50,13 +50,23 @@ func runForever(p *Pass) ([]Finding, error) {
 		if w := p.traceWarning(pr); w != "" {
 			p.Warn("%s: %s", pr.Label(), w)
 		}
+		// Mixed deadlocks among goroutines parked at exit are reported
+		// here, as one mixed-deadlock each, and their goroutines are not
+		// blocked forever on their own (leakmixed.go).
+		mixed, inMixed := p.mixedFindings(pr)
+		out = append(out, mixed...)
+		leaks, covered := p.leakFindings(pr, inMixed) // leakproof.go
+		out = append(out, leaks...)
+		for id := range inMixed {
+			covered[id] = true
+		}
 		gs, from := p.endBlocked(pr)
 		explained := selfDeadlocked(pr)
 		groups := map[string][]blockedG{}
 		var keys []string
 		for _, g := range gs {
-			if explained[g.ID] {
-				continue // the double-lock finding says why
+			if explained[g.ID] || covered[g.ID] {
+				continue // the double-lock or leak finding says why
 			}
 			k := g.Reason + "\x00" + stackKey(Trim(g.Stack))
 			if groups[k] == nil {
@@ -77,6 +87,11 @@ func selfDeadlocked(pr *Proc) map[int64]bool {
 	for _, ev := range pr.Misuse {
 		if ev.Kind == event.KindDoubleLock {
 			ids[ev.Goroutine] = true
+		}
+		if ev.Kind == event.KindDeadlock { // deadlock.go
+			for _, g := range ev.Goroutines {
+				ids[g.ID] = true
+			}
 		}
 	}
 	return ids

@@ -46,7 +46,7 @@ var catalog = []*Check{
 	{Kind: "blocked-forever", Title: "Goroutines blocked forever", Severity: Error,
 		Doc: docForever, Advice: adviceForever, Run: runForever},
 	{Kind: "hang", Title: "The target stopped making progress", Severity: Error,
-		Doc: docHang, Advice: adviceHang, Run: runHang},
+		Doc: docHang, Advice: adviceHang, Run: runHangOrDeadlock},
 	{Kind: "data-race", Title: "Data race", Severity: Error,
 		Doc: docRace, Advice: adviceRace, Run: runRace},
 	{Kind: "contention", Title: "A lock is often waited for", Severity: Warning,
@@ -84,7 +84,9 @@ RWMutex modes are told apart: RLock is not a free pass, because Go's RLock waits
 	docBlocking    = `A lock is held across a channel operation, WaitGroup or Cond wait, network I/O or sleep. Even when nothing deadlocked, every other goroutine that wants the lock waits for that operation: the seed of most mixed deadlocks and of tail latency in servers. It is predicted as a mixed deadlock when the operation is a channel operation, WaitGroup or Cond wait that another goroutine of the program released, and that goroutine was seen acquiring the same lock. Sleep and I/O (network, files, pipes, standard output; also a wait for another goroutine's write to the same file) are ended by the Go runtime, not by a goroutine a lock can hold up, so they stay warnings: the lesson is the latency every other user of the lock pays.`
 	adviceBlocking = `Shrink the critical section so that it only covers the shared state: read or copy under the lock, release it, then do the blocking work.`
 
-	docForever    = `Goroutines were still blocked on channels, select, WaitGroup, Cond or locks when the target finished or was stopped: goroutine leaks and communication deadlocks. They are grouped by stack, with the reason they wait.`
+	docForever = `Goroutines were still blocked on channels, select, WaitGroup, Cond or locks when the target finished or was stopped: goroutine leaks and communication deadlocks. They are grouped by stack, with the reason they wait.
+
+In tests, leaks are checked per test: every goroutine a test starts (directly or through goroutines it started, including t.Parallel tests and subtests) carries the test's name, and those still blocked when the test and its t.Cleanup functions are done, after waiting up to a second for them to exit, are that test's leaks, named with the test. A leak is "proven" when the Go runtime's goroutine leak profile (Go 1.26 with GOEXPERIMENT=goroutineleakprofile, which lockscope sets; built in from Go 1.27) found it blocked on something no runnable goroutine can reach; otherwise the finding says it was still blocked when the test ended (what it waits for may be reachable from a global variable, or woken by a timer). The profile is also queried every second while the target runs, so a leak in a test that later hangs is still reported. The standard library's and the testing package's own goroutines are not leaks.`
 	adviceForever = `Give every blocking operation a way out: close channels when the producer is done, select on a context's Done channel, make sure every Add has its Done.`
 
 	docHang    = `The target stopped making progress and lockscope stopped it at its deadline. The finding shows who held and who waited for which lock at that moment, as a wait-for cycle when there is one (goroutine 7 holds A and waits for B; goroutine 9 holds B and waits for A), with the goroutines' stacks and how long they had been waiting.`

@@ -26,6 +26,13 @@ type Stack struct {
 	CreatedBy Frame
 	// Elided is set when the runtime left frames out.
 	Elided bool
+	// Test is the goroutine's lockscope.test label (the test that started
+	// it), when the dump shows labels; "" otherwise.
+	Test string
+	// Leaked is set when the Go runtime's goroutine leak profile proved
+	// the goroutine leaked (its state ends in " (leaked)"; State does not
+	// keep that suffix).
+	Leaked bool
 }
 
 // ParseDump parses every goroutine of a dump. Text that is not part of a
@@ -94,10 +101,26 @@ func (g *Stack) addLine(line string, lines []string, i int) (int, bool) {
 }
 
 // parseHeader parses "goroutine 7 [state, 2 minutes, locked to thread]:",
-// also with the "gp=... m=..." fields GOTRACEBACK=system adds.
+// also with the "gp=... m=..." fields GOTRACEBACK=system adds, labels, and
+// a state the leak profile marked "(leaked)".
 func parseHeader(line string) (Stack, bool) {
 	rest, ok := strings.CutPrefix(line, "goroutine ")
-	if !ok || !strings.HasSuffix(line, "]:") {
+	if !ok || !strings.HasSuffix(line, ":") {
+		return Stack{}, false
+	}
+	// GODEBUG=tracebacklabels=1 adds the goroutine's labels: Go 1.26
+	// inside the brackets ("[select labels:{"k": "v"}]:"), Go 1.27 after
+	// them ("[select] {k: v}:"). The lock runtime turns it on in tests.
+	test := ""
+	if i := strings.Index(rest, "] {"); i >= 0 {
+		test = labelValue(rest[i+3:], "lockscope.test: ", false)
+		rest = rest[:i] + "]:"
+	}
+	if i := strings.Index(rest, " labels:{"); i >= 0 {
+		test = labelValue(rest[i+len(" labels:{"):], `"lockscope.test": `, true)
+		rest = rest[:i] + "]:"
+	}
+	if !strings.HasSuffix(rest, "]:") {
 		return Stack{}, false
 	}
 	sp := strings.IndexByte(rest, ' ')
@@ -109,9 +132,9 @@ func parseHeader(line string) (Stack, bool) {
 	if err != nil {
 		return Stack{}, false
 	}
-	g := Stack{ID: id}
+	g := Stack{ID: id, Test: test}
 	parts := strings.Split(rest[open+1:len(rest)-2], ", ")
-	g.State = parts[0]
+	g.State, g.Leaked = strings.CutSuffix(parts[0], " (leaked)")
 	for _, p := range parts[1:] {
 		switch {
 		case p == "locked to thread":
@@ -167,4 +190,30 @@ func stackByID(gs []Stack) map[int64]*Stack {
 		m[gs[i].ID] = &gs[i]
 	}
 	return m
+}
+
+// labelValue returns the value of the label whose "key: " prefix is key in
+// a header's label list s (Go-quoted values when quoted, as Go 1.26 prints
+// them; Go 1.27 prints them bare, up to ", " or "}").
+func labelValue(s, key string, quoted bool) string {
+	i := strings.Index(s, key)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(key):]
+	if quoted {
+		v, err := strconv.QuotedPrefix(s)
+		if err != nil {
+			return ""
+		}
+		u, _ := strconv.Unquote(v)
+		return u
+	}
+	if j := strings.Index(s, ", "); j >= 0 && !strings.Contains(s[:j], "}") {
+		return s[:j]
+	}
+	if j := strings.Index(s, "}"); j >= 0 {
+		return s[:j]
+	}
+	return s
 }

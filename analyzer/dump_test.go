@@ -50,6 +50,10 @@ func TestParseDumpHeaders(t *testing.T) {
 			Stack{ID: 3, State: "select", Frames: []Frame{{Func: "main.(*T).run", File: "/src/t.go", Line: 4}}}},
 		{"panic-output", "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/m.go:5 +0x25\nexit status 2\n",
 			Stack{ID: 1, State: "running", Frames: []Frame{{Func: "main.main", File: "/src/m.go", Line: 5}}}},
+		{"labels-go1.26", "goroutine 19 [chan send (leaked), 1 minutes labels:{\"lockscope.test\": \"TestA\"}]:\nmain.f()\n\t/src/f.go:3 +0x1\n",
+			Stack{ID: 19, State: "chan send", Wait: "1 minutes", Leaked: true, Test: "TestA", Frames: []Frame{{Func: "main.f", File: "/src/f.go", Line: 3}}}},
+		{"labels-go1.27", "goroutine 20 [select] {lockscope.test: TestB}:\nmain.g()\n\t/src/g.go:4 +0x1\n",
+			Stack{ID: 20, State: "select", Test: "TestB", Frames: []Frame{{Func: "main.g", File: "/src/g.go", Line: 4}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,7 +62,7 @@ func TestParseDumpHeaders(t *testing.T) {
 				t.Fatalf("got %d goroutines", len(gs))
 			}
 			g := gs[0]
-			if g.ID != tt.want.ID || g.State != tt.want.State || g.Wait != tt.want.Wait || g.Locked != tt.want.Locked || g.Elided != tt.want.Elided {
+			if g.ID != tt.want.ID || g.State != tt.want.State || g.Wait != tt.want.Wait || g.Locked != tt.want.Locked || g.Elided != tt.want.Elided || g.Leaked != tt.want.Leaked || g.Test != tt.want.Test {
 				t.Errorf("got %+v, want %+v", g, tt.want)
 			}
 			if len(g.Frames) != len(tt.want.Frames) || g.Frames[0] != tt.want.Frames[0] {

@@ -49,7 +49,9 @@ func (p *Pass) leaks(pr *Proc, snap *event.Event) []Finding {
 			holders[k] = append(holders[k], g.ID)
 			if _, seen := index[k]; !seen {
 				index[k] = len(out)
-				out = append(out, p.leakFinding(pr, g, l, dump[g.ID]))
+				f := p.leakFinding(pr, g, l, dump[g.ID])
+				p.blameTest(pr, &f, g.ID, dump[g.ID]) // leakproof.go
+				out = append(out, f)
 			}
 		}
 	}

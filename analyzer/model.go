@@ -50,6 +50,9 @@ type Proc struct {
 	// Handoffs are the KindHandoff events: locks one goroutine took and
 	// another released.
 	Handoffs []*event.Event
+	// Leaks are the KindLeak events and TestEnds the KindTest events, in
+	// order (leakproof.go).
+	Leaks, TestEnds []*event.Event
 	// Stats is the last KindStats event's content.
 	Stats []event.ClassStats
 	model *Model
@@ -91,7 +94,7 @@ func (m *Model) decode(i int, p *Process) *Proc {
 			pr.Insts[ev.Inst] = &Instance{ID: ev.Inst, Class: ev.Class, Site: ev.Site, Ordinal: ev.Ordinal}
 		case event.KindEdge:
 			pr.Edges = append(pr.Edges, ev)
-		case event.KindDoubleLock, event.KindRecursiveRLock, event.KindUnlockOfUnlocked:
+		case event.KindDoubleLock, event.KindRecursiveRLock, event.KindUnlockOfUnlocked, event.KindDeadlock:
 			pr.Misuse = append(pr.Misuse, ev)
 		case event.KindSnapshot:
 			pr.Snapshots = append(pr.Snapshots, ev)
@@ -101,6 +104,10 @@ func (m *Model) decode(i int, p *Process) *Proc {
 			pr.Overflows = append(pr.Overflows, ev)
 		case event.KindHandoff:
 			pr.Handoffs = append(pr.Handoffs, ev)
+		case event.KindLeak:
+			pr.Leaks = append(pr.Leaks, ev)
+		case event.KindTest:
+			pr.TestEnds = append(pr.TestEnds, ev)
 		}
 	}
 	return pr

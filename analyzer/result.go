@@ -19,6 +19,15 @@ type Result struct {
 	Baseline string `json:"baseline,omitempty"`
 	// Fixed lists the baselined findings this run no longer saw.
 	Fixed []BaselineEntry `json:"fixed,omitempty"`
+	// Tests are the Go tests (and subtests) whose end the lock runtime
+	// recorded, by package and name, sorted; JUnit has a case for each.
+	Tests []TestRun `json:"tests,omitempty"`
+}
+
+// TestRun names one Go test that ran.
+type TestRun struct {
+	Package string `json:"package"`
+	Name    string `json:"name"`
 }
 
 // Tool names the program that produced a Result.
@@ -61,6 +70,10 @@ const (
 const (
 	Observed  = "observed"
 	Predicted = "predicted"
+	// Proven findings were proved by the Go runtime: a goroutine the
+	// goroutine leak profile found blocked on something no runnable
+	// goroutine can reach.
+	Proven = "proven"
 )
 
 // Finding is one problem found.
@@ -86,6 +99,9 @@ type Finding struct {
 	Count int `json:"count,omitempty"`
 	// Package is the test package or program the finding came from.
 	Package string `json:"package,omitempty"`
+	// Test is the Go test (or subtest, "TestX/sub") the finding belongs
+	// to: the test that started the leaked goroutines; "" when none.
+	Test string `json:"test,omitempty"`
 	// Truncated says the search behind this finding was cut short.
 	Truncated string `json:"truncated,omitempty"`
 	// Baselined says the finding is in the applied baseline: it is kept in

@@ -47,8 +47,10 @@ type (
 	}
 )
 
-// writeJUnit writes one test case per package (per program or scenario for
-// run): it fails with one <failure> per finding of that package at or
+// writeJUnit writes one test case per Go test that ran (res.Tests, named
+// "pkg.TestX" with the package as classname; a finding naming a test goes
+// to its case) and one per package (per program or scenario for run) for
+// the findings of no test: each fails with one <failure> per finding of that package at or
 // above res.FailOn (default error) that is neither baselined nor
 // suppressed. Other findings are listed in the case's system-out. Findings
 // that span packages go to a case named after the whole target.
@@ -75,11 +77,26 @@ func writeJUnit(w io.Writer, res *analyzer.Result) error {
 		caseOf(r.Package)
 		ms[r.Package] += r.DurationMs
 	}
+	testCase := func(pkg, test string) *junitCase {
+		key := pkg + "." + test
+		if c := cases[key]; c != nil {
+			return c
+		}
+		cases[key] = &junitCase{Name: test, Classname: pkg}
+		order = append(order, key)
+		return cases[key]
+	}
+	for _, t := range res.Tests {
+		testCase(t.Package, t.Name)
+	}
 	var out strings.Builder
 	failures := 0
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		c := caseOf(f.Package)
+		if f.Test != "" {
+			c = testCase(f.Package, f.Test)
+		}
 		if f.Active() && severityOrder[f.Severity] >= limit {
 			c.Failures = append(c.Failures, junitFailure{Message: f.Title, Type: f.Kind, Text: failureText(f, res.Target.Dir)})
 			failures++

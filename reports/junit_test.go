@@ -58,3 +58,37 @@ func TestJUnitOneCasePerPackage(t *testing.T) {
 		})
 	}
 }
+
+// TestJUnitOneCasePerGoTest: every Go test that ran is a case of its own,
+// failing on the findings that name it; the package keeps the rest.
+func TestJUnitOneCasePerGoTest(t *testing.T) {
+	res := &analyzer.Result{
+		Target: analyzer.Target{Kind: "test", Name: "./..."},
+		Tests:  []analyzer.TestRun{{Package: "example.com/q", Name: "TestDrainer"}, {Package: "example.com/q", Name: "TestClean"}},
+		Findings: []analyzer.Finding{
+			{ID: "a", Kind: "blocked-forever", Severity: analyzer.Error, Confidence: analyzer.Proven, Title: "TestDrainer leaked 1 goroutine", Package: "example.com/q", Test: "TestDrainer"},
+			{ID: "b", Kind: "lock-order-cycle", Severity: analyzer.Error, Title: "cycle", Package: "example.com/q"},
+		},
+	}
+	var buf bytes.Buffer
+	if err := Generate(&buf, "junit", res); err != nil {
+		t.Fatal(err)
+	}
+	var doc junitSuites
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, c := range doc.Suites[0].Cases {
+		got[c.Classname+" "+c.Name] = len(c.Failures)
+	}
+	want := map[string]int{"example.com/q TestDrainer": 1, "example.com/q TestClean": 0, "lockscope.test example.com/q": 1}
+	if len(got) != len(want) {
+		t.Fatalf("cases %v, want %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("case %q: %d failures, want %d (all: %v)", k, got[k], n, got)
+		}
+	}
+}

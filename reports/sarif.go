@@ -136,6 +136,9 @@ func sarifResult(f *analyzer.Finding, index map[string]int, loc *sarifLocator, b
 	if f.Package != "" {
 		props["package"] = f.Package
 	}
+	if f.Test != "" {
+		props["test"] = f.Test
+	}
 	if f.Level != "" {
 		props["level"] = f.Level
 	}

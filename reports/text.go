@@ -94,7 +94,7 @@ func (t *textWriter) finding(f *analyzer.Finding) {
 		t.printf("  locks: %s\n", strings.Join(f.Locks, ", "))
 	}
 	if f.Package != "" {
-		t.printf("  in: %s\n", f.Package)
+		t.printf("  in: %s%s\n", f.Package, testSuffix(f.Test))
 	}
 	if f.Count > 1 {
 		t.printf("  seen %d times\n", f.Count)

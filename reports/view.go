@@ -310,7 +310,7 @@ func newGroup(f *analyzer.Finding) *groupView {
 }
 
 func newRow(res *analyzer.Result, f *analyzer.Finding) rowView {
-	r := rowView{Severity: f.Severity, Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package, ID: f.ID}
+	r := rowView{Severity: f.Severity, Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package + testSuffix(f.Test), ID: f.ID}
 	for _, e := range f.Evidence {
 		if len(e.Stack) > 0 {
 			r.Site = shortLoc(res.Target.Dir, e.Stack[0])

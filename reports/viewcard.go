@@ -17,7 +17,7 @@ const scenarioMark = "Possible unsafe locking scenario:"
 func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int) *cardView {
 	c := &cardView{
 		Anchor: "f-" + anchorize(f.ID), ID: f.ID, Kind: f.Kind, Severity: f.Severity,
-		Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package,
+		Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package + testSuffix(f.Test),
 		Count: f.Count, Level: f.Level, Advice: clip(f.Advice, maxText), Truncated: f.Truncated,
 		SideBySide: f.Kind == "data-race",
 	}

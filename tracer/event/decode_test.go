@@ -15,6 +15,9 @@ func sampleLog(t testing.TB) []byte {
 			Acq: &Lock{Class: 2, Inst: 2, Mode: Read, Site: 4}, Stack: []Frame{{"main.f", "/m/main.go", 12}}},
 		{Kind: KindSnapshot, Reason: "exit", Goroutines: []Goroutine{{ID: 1, Held: []Lock{{Class: 1, Inst: 1, Mode: Write}}}},
 			Dump: "goroutine 1 [running]:\nmain.main()\n"},
+		{Kind: KindLeak, Reason: "test", Test: "TestDrainer", Proof: "goroutineleak",
+			Dump: "goroutine 9 [chan send (leaked)] {lockscope.test: TestDrainer}:\nmain.f()\n"},
+		{Kind: KindTest, Test: "TestDrainer", Goroutine: 8},
 		{Kind: KindExit, Code: 0},
 	}
 	var buf bytes.Buffer
@@ -33,7 +36,7 @@ func TestReadAllRoundTrip(t *testing.T) {
 	if err != nil || len(warns) != 0 {
 		t.Fatalf("ReadAll: err %v, warnings %v", err, warns)
 	}
-	kinds := []Kind{KindStart, KindEdge, KindSnapshot, KindExit}
+	kinds := []Kind{KindStart, KindEdge, KindSnapshot, KindLeak, KindTest, KindExit}
 	if len(evs) != len(kinds) {
 		t.Fatalf("got %d events, want %d", len(evs), len(kinds))
 	}
@@ -44,6 +47,9 @@ func TestReadAllRoundTrip(t *testing.T) {
 	}
 	if e := evs[1]; e.Acq == nil || e.Acq.Mode != Read || e.Held[0].Site != 3 || e.Stack[0].Line != 12 {
 		t.Errorf("edge event lost fields: %+v", e)
+	}
+	if e := evs[3]; e.Test != "TestDrainer" || e.Proof != "goroutineleak" || e.Reason != "test" {
+		t.Errorf("leak event lost fields: %+v", e)
 	}
 }
 
@@ -56,7 +62,7 @@ func TestReadAllDamagedLogs(t *testing.T) {
 		want     int // events kept
 		wantWarn string
 	}{
-		{"truncated last record", log[:len(log)-5], 3, "truncated record"},
+		{"truncated last record", log[:len(log)-5], 5, "truncated record"},
 		{"corrupt middle line", bytes.Join([][]byte{lines[0], []byte("{garbage\n"), lines[1]}, nil), 2, "corrupt"},
 		{"binary noise", append([]byte("\x00\xff\xfe\n"), lines[0]...), 1, "corrupt"},
 		{"empty", nil, 0, ""},

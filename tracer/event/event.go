@@ -58,6 +58,26 @@ const (
 	KindOverflow Kind = "overflow"
 	// KindExit closes a log written by an orderly exit: Code.
 	KindExit Kind = "exit"
+	// KindLeak lists goroutines blocked for good: Reason is "test" (the
+	// goroutines Test started that were still blocked when it ended, after
+	// a retry window), "running" (goroutines the Go runtime's leak profile
+	// proved leaked while the target ran) or a snapshot's reason,
+	// "exit" or "signal" (proved leaked at an orderly exit or when the
+	// target was stopped). Dump holds their stacks in runtime.Stack's format;
+	// a header whose state ends in " (leaked)" is proved by the leak
+	// profile. Proof is "goroutineleak" when the leak profile was queried,
+	// "" when the toolchain has none. Test is the test's full name
+	// (subtests "TestX/sub"), "" for goroutines of no test.
+	KindLeak Kind = "leak"
+	// KindTest marks a test's end: Test, Goroutine (the test's goroutine),
+	// Goroutines (goroutines that ended holding locks, seen at this end).
+	KindTest Kind = "test"
+	// KindDeadlock: goroutines that wait for each other's instrumented
+	// locks, found when the cycle formed. Goroutines lists each member of
+	// the cycle, in wait-for order, with what it holds and waits for; Dump
+	// holds their stacks. Unless self-deadlocks are let through, the
+	// process then writes its exit snapshot and exits with status 3.
+	KindDeadlock Kind = "deadlock"
 )
 
 // Mode is how a lock was acquired.
@@ -152,4 +172,7 @@ type Event struct {
 	Unsettled []int64 `json:"unsettled,omitempty"`
 
 	Code int `json:"code,omitempty"`
+
+	Test  string `json:"test,omitempty"`  // KindLeak, KindTest: the test's full name
+	Proof string `json:"proof,omitempty"` // KindLeak: "goroutineleak" when the leak profile was queried
 }

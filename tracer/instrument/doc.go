@@ -38,6 +38,15 @@
 //     test package) gets an added zz_lockscope_test.go declaring
 //     func TestMain(m *testing.M) { lockrt.Exit(m.Run()) }, in the package
 //     of its in-package tests, or of its external tests if it has no other.
+//   - With Config.Tests, every test function (func TestXxx(t *testing.T))
+//     and every function literal passed to t.Run starts with
+//     lockscopert.TestStart(t); inserted right after its opening brace, so
+//     the runtime can label the test's goroutines and report those it
+//     leaves blocked (teststart.go).
+//
+// On Go 1.26, Result.Env adds GOEXPERIMENT=goroutineleakprofile, which
+// gives the target the Go runtime's goroutine leak profile (built in from
+// Go 1.27; on older toolchains a note says leaks are not proved).
 //
 // The runtime is imported as lockscopert (or lockscopert1, ... when the
 // module already uses that identifier anywhere); the new names of main and

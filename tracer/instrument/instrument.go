@@ -119,6 +119,14 @@ func Instrument(ctx context.Context, cfg Config) (*Result, error) {
 			"to instrument language features newer than %s, install lockscope with go %s",
 			v, runtime.Version(), runtime.Version(), v, runtime.Version(), v))
 	}
+	add, note, err := leakProfileEnv(ctx, g.moduleDir, append(append(os.Environ(), cfg.Env...), pl.env...))
+	if err != nil {
+		return nil, err
+	}
+	res.Env = append(res.Env, add...)
+	if note != "" {
+		res.Notes = append(res.Notes, note)
+	}
 	for path, src := range pl.files {
 		rw.contents[path], rw.added[path] = src, true
 	}

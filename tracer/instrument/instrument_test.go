@@ -252,3 +252,31 @@ func TestCgoFile(t *testing.T) {
 		t.Errorf("rewritten add.go has %d lines, want 24 (no line moves)", n)
 	}
 }
+
+// TestTestStart: the rewriter starts every test function and every
+// function literal passed to t.Run with the runtime's TestStart, on the
+// brace's line, and nothing else.
+func TestTestStart(t *testing.T) {
+	in := instrumentModule(t, "teststart", true)
+	got := in.rewritten(t, "ts_test.go")
+	for _, w := range []string{
+		"func TestTwice(t *testing.T) {lockscopert.TestStart(t);\n",
+		`t.Run("sub", func(t *testing.T) {lockscopert.TestStart(t); t.Log("sub") })`,
+		"func TestOneLine(tt *testing.T) {lockscopert.TestStart(tt); Twice(1) }",
+		`import lockscopert "github.com/lockscope/lockscope/tracer/lockrt"`,
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("rewritten ts_test.go lacks %q:\n%s", w, got)
+		}
+	}
+	if n := strings.Count(got, ".TestStart("); n != 3 {
+		t.Errorf("%d TestStart calls, want 3 (TestTwice, its literal, TestOneLine):\n%s", n, got)
+	}
+	orig, err := os.ReadFile(filepath.Join(in.dir, "ts_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(got, "\n") != strings.Count(string(orig), "\n") {
+		t.Errorf("the rewrite moved lines")
+	}
+}

@@ -62,6 +62,7 @@ func (fe *fileEdit) rewriteFile() []edit {
 		}
 		return true
 	})
+	fe.testStarts() // teststart.go
 	if len(fe.edits) == 0 {
 		return nil
 	}

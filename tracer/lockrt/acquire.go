@@ -116,6 +116,7 @@ func (a *acq) block() {
 	s.waitOn = true
 	s.wait = entry{st: a.st, site: a.site, read: a.read, since: a.t0}
 	a.r.release(s)
+	lockBlocked() // deadlock.go
 	if a.misuse == misDouble {
 		a.suspect()
 		return

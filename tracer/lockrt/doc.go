@@ -155,6 +155,34 @@
 // "all goroutines are asleep - deadlock!": such a target hangs instead, to
 // be stopped and diagnosed at lockscope's timeout.
 //
+// # Leaks
+//
+// TestStart (testhook.go), which the rewriter calls first thing in every
+// test and t.Run literal, labels the test's goroutine with the pprof label
+// lockscope.test=NAME, inherited by every goroutine it starts, and turns on
+// GODEBUG=tracebacklabels=1 so that dumps show labels. A cleanup, run after
+// the test's own, polls the goroutines with its label (up to a second, as
+// goleak does) and writes those still blocked as KindLeak, after querying
+// the Go runtime's goroutine leak profile twice (leak.go) so that the dump
+// marks the proved ones "(leaked)"; KindTest marks the end. While the
+// target runs, the leak profile is queried every second and newly proved
+// goroutines are written at once; every snapshot queries it first. Known
+// gap: held-list entries point at the lock's state inside the user's
+// Mutex, so a goroutine blocked on an instrumented lock (or on a channel
+// kept by the struct holding one) stays reachable and is never proved,
+// only reported as still blocked.
+//
+// # Deadlocks
+//
+// A goroutine about to wait for a lock kicks a detector goroutine
+// (deadlock.go; one non-blocking channel send on the contended path). The
+// detector follows the wait-for relation through the table — a writer
+// waits for the write holder and the read holders, a reader for the write
+// holder and every waiting writer (Go's writer preference) — and a cycle
+// seen twice, 200ms apart, with the same waits is written as KindDeadlock;
+// then, unless LOCKSCOPE_SELF_DEADLOCK=block, the process writes its exit
+// snapshot and exits with status 3.
+//
 // # Race detector
 //
 // In -race builds the runtime's own synchronisation must not reach the race

@@ -109,6 +109,8 @@ func init() {
 	r := newRecorder(f, options{fromStart: true,
 		block: os.Getenv("LOCKSCOPE_SELF_DEADLOCK") == "block"})
 	start(r)
+	r.monitorLeaks()   // leak.go
+	r.watchDeadlocks() // deadlock.go
 	startProfiles()
 	startTrace()
 	notifySignal(r, nil)

@@ -14,6 +14,8 @@ const maxDump = 8 << 20
 // snapshot writes KindSnapshot: every goroutine that holds or waits for a
 // lock, and every goroutine's stack, as one consistent cut (see cut).
 func (r *recorder) snapshot(reason string) {
+	// Proved leaks first (leak.go), so the dump below marks them.
+	r.tellLeaked(reason)
 	writeProfiles() // first: a stopped target is killed once its snapshot is seen
 	writeTrace()    // likewise
 	gs, d, unsettled := r.cut()

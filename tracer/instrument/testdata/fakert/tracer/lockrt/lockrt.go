@@ -36,3 +36,11 @@ func (m *RWMutex) RLocker() sync.Locker { return m.mu.RLocker() }
 func Main(f func()) { f(); fmt.Println("lockrt: exit 0") }
 
 func Exit(code int) { fmt.Printf("lockrt: exit %d\n", code); os.Exit(code) }
+
+// TB is what TestStart needs of a test.
+type TB interface {
+	Name() string
+	Cleanup(func())
+}
+
+func TestStart(t TB) { fmt.Printf("TestStart %s\n", t.Name()) }

@@ -1,0 +1,195 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/lockscope/lockscope/tracer/gtrace"
+)
+
+// testRuns lists the tests whose end the processes of m recorded, each
+// once, sorted by package and name.
+func testRuns(m *Model) []TestRun {
+	seen := map[TestRun]bool{}
+	var out []TestRun
+	for _, pr := range m.Procs {
+		for _, ev := range pr.TestEnds {
+			t := TestRun{Package: pr.Process.Package, Name: ev.Test}
+			if ev.Test != "" && !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Package != out[j].Package {
+			return out[i].Package < out[j].Package
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// Leaks the lock runtime reported itself (event.KindLeak): the goroutines
+// a test left blocked when it ended, and those the Go runtime's goroutine
+// leak profile proved leaked while the target ran, when it was stopped or
+// when it exited. They become blocked-forever findings naming the test;
+// runForever leaves these goroutines out of its own end-of-process view.
+
+// leakG is one goroutine of a process's KindLeak events.
+type leakG struct {
+	Stack
+	test   string // the test that started it; "" for none
+	atEnd  bool   // still blocked when its test ended
+	proven bool   // marked by the leak profile
+}
+
+// leakedGs collects the goroutines of pr's KindLeak events, each once by
+// ID, in ID order; profile reports whether the leak profile was queried.
+func leakedGs(pr *Proc) (gs []*leakG, profile bool) {
+	byID := map[int64]*leakG{}
+	for _, ev := range pr.Leaks {
+		if ev.Proof != "" {
+			profile = true
+		}
+		for _, s := range ParseDump(ev.Dump) {
+			g := byID[s.ID]
+			if g == nil {
+				g = &leakG{Stack: s, test: ev.Test}
+				byID[s.ID] = g
+				gs = append(gs, g)
+			}
+			g.proven = g.proven || s.Leaked
+			g.atEnd = g.atEnd || ev.Reason == "test"
+			if g.test == "" {
+				g.test = ev.Test
+			}
+		}
+	}
+	sort.Slice(gs, func(i, j int) bool { return gs[i].ID < gs[j].ID })
+	return gs, profile
+}
+
+// leakFindings groups pr's leaked goroutines, except those in skip, by
+// test, proof, reason and stack, one blocked-forever finding per group, and
+// returns the IDs they cover.
+func (p *Pass) leakFindings(pr *Proc, skip map[int64]bool) ([]Finding, map[int64]bool) {
+	gs, profile := leakedGs(pr)
+	covered := map[int64]bool{}
+	groups := map[string][]*leakG{}
+	var keys []string
+	for _, g := range gs {
+		covered[g.ID] = true
+		if skip[g.ID] {
+			continue
+		}
+		k := fmt.Sprintf("%s\x00%v\x00%s\x00%s", g.test, g.proven, leakReason(g), stackKey(Trim(g.Frames)))
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], g)
+	}
+	var out []Finding
+	for _, k := range keys {
+		out = append(out, p.testLeakFinding(pr, groups[k], profile))
+	}
+	return out, covered
+}
+
+// leakReason is the gtrace reason of a leaked goroutine's state.
+func leakReason(g *leakG) string {
+	if r := dumpReason(g.State, g.Frames); r != "" {
+		return r
+	}
+	return g.State
+}
+
+func (p *Pass) testLeakFinding(pr *Proc, gs []*leakG, profile bool) Finding {
+	g := gs[0]
+	stack := Trim(g.Frames)
+	key := p.keyFrame(stack)
+	if !p.inModule(key.File) && p.inModule(g.CreatedBy.File) {
+		key = g.CreatedBy // blocked in a primitive called directly: go wg.Wait()
+	}
+	reason := leakReason(g)
+	n := fmt.Sprintf("%d goroutines", len(gs))
+	if len(gs) == 1 {
+		n = "1 goroutine"
+	}
+	who, owner := pr.Label(), "the target"
+	if g.test != "" {
+		who, owner = g.test, "test "+g.test
+	}
+	msg := fmt.Sprintf("%s started by %s (%s) %s blocked on %s in %s", n, owner, pr.Label(), verbWas(len(gs)), reason, Where(key))
+	if g.CreatedBy.Func != "" {
+		msg += fmt.Sprintf(", created at %s", Where(g.CreatedBy))
+	}
+	msg += ". " + leakProof(g, profile) + " " + foreverHint(reason)
+	conf, sev, title := Observed, Error, fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, shortFunc(key.Func))
+	if g.proven {
+		conf = Proven
+	} else if reason == gtrace.ReasonSelect {
+		// As at exit (blocked.go): an unproved select is as often a loop
+		// on a ticker nobody stopped as a goroutine that can never go on.
+		sev = Warning
+		title = fmt.Sprintf("%s left %s parked in select in %s", who, n, shortFunc(key.Func))
+		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped."
+	}
+	var evs []Evidence
+	for i, b := range gs {
+		if i == maxListed {
+			break
+		}
+		role := fmt.Sprintf("goroutine %d blocked on %s", b.ID, reason)
+		if b.CreatedBy.Func != "" {
+			role += ", created at " + Where(b.CreatedBy)
+		}
+		evs = append(evs, Evidence{Role: role, Goroutine: b.ID, Stack: stack})
+	}
+	return Finding{
+		ID:   fingerprint("blocked-forever", []string{reason, "test=" + g.test}, []string{stackFunc(key), stackFunc(g.CreatedBy), pr.Process.Package}),
+		Kind: "blocked-forever", Severity: sev, Confidence: conf, Package: pr.Process.Package, Test: g.test,
+		Title:    title,
+		Message:  msg,
+		Locks:    []string{},
+		Evidence: evs,
+		Advice:   foreverAdvice(reason, key),
+	}
+}
+
+// leakProof says how a leaked goroutine is known to be leaked.
+func leakProof(g *leakG, profile bool) string {
+	switch {
+	case g.proven:
+		return "The Go runtime's goroutine leak profile proved it leaked: nothing a runnable goroutine can reach will ever unblock it."
+	case !g.atEnd:
+		return "It was still blocked when the target ended."
+	case profile:
+		return "It was still blocked when the test ended (lockscope waited up to a second for it to exit); the leak profile did not prove it leaked, so what it waits for is still reachable, from a global variable or a goroutine still running."
+	}
+	return "It was still blocked when the test ended (lockscope waited up to a second for it to exit); this toolchain has no goroutine leak profile to prove it (Go 1.26 or later has one)."
+}
+
+// blameTest names in f, a lock-leak of goroutine id (live, or nil if it
+// ended), the test it belongs to: a live goroutine's test label, or the
+// first test at whose end the runtime saw it gone holding locks.
+func (p *Pass) blameTest(pr *Proc, f *Finding, id int64, live *Stack) {
+	test := ""
+	if live != nil {
+		test = live.Test
+	} else {
+		for _, ev := range pr.TestEnds {
+			for _, g := range ev.Goroutines {
+				if g.ID == id && test == "" {
+					test = ev.Test
+				}
+			}
+		}
+	}
+	if test == "" {
+		return
+	}
+	f.Test = test
+	f.Message += fmt.Sprintf(" It happened in test %s.", test)
+	f.ID = fingerprint(f.Kind, []string{f.ID, "test=" + test}, nil)
+}

@@ -1,0 +1,3 @@
+module example.com/leakhang
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/teststart
+
+go 1.21

@@ -1,0 +1,4 @@
+package teststart
+
+// Twice doubles n.
+func Twice(n int) int { return 2 * n }
