@@ -46,6 +46,11 @@ type Options struct {
 	Echo io.Writer
 	// Progress receives one line per step; nil for none.
 	Progress io.Writer
+	// Explore builds the target with scheduling points and gives each run
+	// a seed (explore.go). Seed, when not 0, is the first run's seed; the
+	// next runs take the next numbers.
+	Explore bool
+	Seed    uint64
 }
 
 // Result is what a run produced.
@@ -105,8 +110,18 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := writeJSON(res.SitesPath, b.Sites); err != nil {
 		return nil, err
 	}
+	var seeds []uint64
+	if o.Explore {
+		if seeds, err = runSeeds(o.Runs, o.Seed); err != nil {
+			return nil, err
+		}
+		progress(o.Progress, "exploring schedules: %d scheduling points, seeds %d to %d", len(b.Points), seeds[1], seeds[o.Runs])
+		if err := writeJSON(filepath.Join(artifacts, "points.json"), b.Points); err != nil {
+			return nil, err
+		}
+	}
 	stop := b.keepUsing()
-	res.Processes = runTargets(ctx, o, b.targets(o, binFlags), artifacts)
+	res.Processes = runTargets(ctx, o, b.targets(o, binFlags), artifacts, seeds)
 	stop()
 	return res, nil
 }
@@ -177,7 +192,7 @@ func newBuild(ctx context.Context, o Options, cache, work string, buildFlags []s
 	}
 	b := &build{
 		Sites: inst.Sites, ModuleDir: inst.ModuleDir, ModulePath: inst.ModulePath,
-		GoVersion: goVersion(inst.ModuleDir), Notes: inst.Notes, dir: work,
+		GoVersion: goVersion(inst.ModuleDir), Notes: inst.Notes, dir: work, Points: inst.Points,
 	}
 	if err := buildBinaries(ctx, o, inst, append(inst.BuildArgs(), buildFlags...), b); err != nil {
 		return nil, err
@@ -201,7 +216,7 @@ func instrumentTarget(ctx context.Context, o Options, cache, work string, buildF
 	}
 	inst, err := instrument.Instrument(ctx, instrument.Config{
 		Dir: o.Dir, Patterns: o.Patterns, Tests: o.Test, BuildFlags: loadFlags(buildFlags),
-		WorkDir: overlay, Runtime: runtimeFS(), CacheDir: cache,
+		WorkDir: overlay, Runtime: runtimeFS(), CacheDir: cache, Explore: o.Explore,
 	})
 	var le *instrument.LoadError
 	if errors.As(err, &le) {
@@ -312,7 +327,7 @@ func testBinaryArgs(flags []string, timeout time.Duration) []string {
 	return args
 }
 
-func runTargets(ctx context.Context, o Options, targets []target, artifacts string) []*Process {
+func runTargets(ctx context.Context, o Options, targets []target, artifacts string, seeds []uint64) []*Process {
 	var procs []*Process
 	for run := 1; run <= o.Runs; run++ {
 		for _, t := range targets {
@@ -330,6 +345,10 @@ func runTargets(ctx context.Context, o Options, targets []target, artifacts stri
 			progress(o.Progress, "running %s (run %d of %d, timeout %s)", t.pkg, run, o.Runs, o.Timeout)
 			env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath, "LOCKSCOPE_PROFILES="+p.ProfilePrefix,
 				"LOCKSCOPE_TRACE="+p.TracePath)
+			if seeds != nil {
+				p.Seed = seeds[run]
+				env = append(env, fmt.Sprintf("LOCKSCOPE_SEED=%d", p.Seed))
+			}
 			race := filepath.Join(artifacts, name+".race")
 			if o.Race {
 				env = append(env, raceEnv(os.Getenv("GORACE"), race))
