@@ -91,6 +91,8 @@ type rowView struct {
 }
 
 type cardView struct {
+	// Seen says which runs saw the finding on their own (--runs, --explore).
+	Seen        string
 	Anchor      string
 	ID          string
 	Kind        string

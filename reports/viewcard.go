@@ -19,7 +19,7 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 		Anchor: "f-" + anchorize(f.ID), ID: f.ID, Kind: f.Kind, Severity: f.Severity,
 		Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package,
 		Count: f.Count, Level: f.Level, Advice: clip(f.Advice, maxText), Truncated: f.Truncated,
-		SideBySide: f.Kind == "data-race",
+		SideBySide: f.Kind == "data-race", Seen: analyzer.SeenWords(res, f),
 	}
 	if f.ID == "" {
 		c.Anchor = fmt.Sprintf("f-%s-%d", anchorize(f.Kind), i)
