@@ -26,7 +26,7 @@ type Pool struct {
 // NewPool starts n workers.
 func NewPool(n int) *Pool {
 	p := &Pool{jobs: make(chan []byte, 16), busy: make(chan struct{})}
-	for range n {
+	for i := 0; i < n; i++ {
 		p.wg.Add(1)
 		go p.work()
 	}
@@ -82,7 +82,7 @@ func main() {
 	p := NewPool(2)
 	var submitted atomic.Int64
 	var producers sync.WaitGroup
-	for range 2 { // request handlers
+	for h := 0; h < 2; h++ { // request handlers
 		producers.Add(1)
 		go func() {
 			defer producers.Done()
