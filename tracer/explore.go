@@ -4,6 +4,10 @@ import (
 	"crypto/rand"
 	le "encoding/binary"
 	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lockscope/lockscope/tracer/instrument"
 )
 
 // Schedule exploration (Options.Explore): the target is built with a
@@ -31,4 +35,40 @@ func runSeeds(runs int, base uint64) ([]uint64, error) {
 		seeds[run] = base + uint64(run-1)
 	}
 	return seeds, nil
+}
+
+// Confirm steers a run toward a predicted lock-order cycle (Options.Confirm):
+// the goroutines that reach one of Sites, the cycle's inner acquisitions,
+// wait for each other there until Need of them do, then go on together.
+type Confirm struct {
+	Sites []Site
+	Need  int
+}
+
+// Site is a source line.
+type Site struct {
+	File string
+	Line int
+}
+
+// confirmEnv is the LOCKSCOPE_CONFIRM setting for c over the build's
+// points: the points of lock acquisitions on c's lines. It returns "" when
+// none is on them.
+func confirmEnv(c *Confirm, points []instrument.PointSite) string {
+	var ids []string
+	for _, p := range points {
+		if !strings.Contains(p.Op, "Lock") || strings.Contains(p.Op, "Unlock") {
+			continue
+		}
+		for _, s := range c.Sites {
+			if p.File == s.File && p.Line == s.Line {
+				ids = append(ids, strconv.Itoa(int(p.ID)))
+				break
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("LOCKSCOPE_CONFIRM=%s/%d", strings.Join(ids, ","), max(c.Need, 2))
 }

@@ -51,6 +51,9 @@ type Options struct {
 	// next runs take the next numbers.
 	Explore bool
 	Seed    uint64
+	// Confirm, with Explore, steers every run toward a predicted cycle
+	// (explore.go); Result.Steered says whether any point was on its sites.
+	Confirm *Confirm
 }
 
 // Result is what a run produced.
@@ -65,6 +68,8 @@ type Result struct {
 	// Cached is set when the instrumented build of an earlier run, with
 	// the same inputs, was reused.
 	Cached bool
+	// Steered says that Options.Confirm's sites had scheduling points.
+	Steered bool
 }
 
 // BuildError is a target that could not be built or type-checked. Output is
@@ -120,8 +125,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	var extra []string
+	if o.Confirm != nil {
+		if env := confirmEnv(o.Confirm, b.Points); env != "" {
+			extra, res.Steered = append(extra, env), true
+		}
+	}
 	stop := b.keepUsing()
-	res.Processes = runTargets(ctx, o, b.targets(o, binFlags), artifacts, seeds)
+	res.Processes = runTargets(ctx, o, b.targets(o, binFlags), artifacts, seeds, extra)
 	stop()
 	return res, nil
 }
@@ -327,7 +338,7 @@ func testBinaryArgs(flags []string, timeout time.Duration) []string {
 	return args
 }
 
-func runTargets(ctx context.Context, o Options, targets []target, artifacts string, seeds []uint64) []*Process {
+func runTargets(ctx context.Context, o Options, targets []target, artifacts string, seeds []uint64, extra []string) []*Process {
 	var procs []*Process
 	for run := 1; run <= o.Runs; run++ {
 		for _, t := range targets {
@@ -345,6 +356,7 @@ func runTargets(ctx context.Context, o Options, targets []target, artifacts stri
 			progress(o.Progress, "running %s (run %d of %d, timeout %s)", t.pkg, run, o.Runs, o.Timeout)
 			env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath, "LOCKSCOPE_PROFILES="+p.ProfilePrefix,
 				"LOCKSCOPE_TRACE="+p.TracePath)
+			env = append(env, extra...)
 			if seeds != nil {
 				p.Seed = seeds[run]
 				env = append(env, fmt.Sprintf("LOCKSCOPE_SEED=%d", p.Seed))

@@ -86,6 +86,10 @@ func LockPoint(id int32) {
 
 //go:norace
 func explorePoint(id uint64, lock bool) {
+	if confirmOn {
+		confirmPoint(id)
+		return
+	}
 	if !inFocus(exploreSeed, exploreFocus, id) {
 		return
 	}
