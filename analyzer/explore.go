@@ -154,3 +154,26 @@ func mergeSeen(a, b []RunRef) []RunRef {
 	slices.SortFunc(out, func(x, y RunRef) int { return x.Run - y.Run })
 	return out
 }
+
+// Confirmation is the outcome of lockscope --confirm for a predicted
+// finding: whether a run steered toward it deadlocked.
+type Confirmation struct {
+	Status   string `json:"status"` // "confirmed" or "not-confirmed"
+	Attempts int    `json:"attempts"`
+	// Seed is the seed of the last attempt (the confirming one).
+	Seed uint64 `json:"seed,omitempty"`
+	// Command replays the attempt.
+	Command string `json:"command"`
+	// Reason says, in words, why a cycle was not confirmed.
+	Reason string `json:"reason,omitempty"`
+	// Evidence is the observed deadlock's stacks when confirmed.
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// ConfirmationWords says what --confirm did for a finding, in one line.
+func ConfirmationWords(c *Confirmation) string {
+	if c.Status == "confirmed" {
+		return "confirmed: a run steered into the cycle deadlocked (attempt " + strconv.Itoa(c.Attempts) + "); replay: " + c.Command
+	}
+	return "not confirmed after " + strconv.Itoa(c.Attempts) + " attempt(s): " + c.Reason + " (still a prediction; replay: " + c.Command + ")"
+}

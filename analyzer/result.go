@@ -109,6 +109,10 @@ type Finding struct {
 	// exploration (Result.PerRun). Empty, with PerRun set, when no single
 	// run did: a lock-order cycle assembled from edges of different runs.
 	Seen []RunRef `json:"seen,omitempty"`
+	// Confirmation is the outcome of --confirm for a predicted
+	// lock-order cycle; nil when not attempted. It never changes the
+	// severity: a cycle that was not confirmed is still a prediction.
+	Confirmation *Confirmation `json:"confirmation,omitempty"`
 }
 
 // Timeline is what the goroutines of a hang or an observed mixed deadlock

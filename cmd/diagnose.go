@@ -44,6 +44,9 @@ type DiagnoseOptions struct {
 	// a seed; Seed (not 0) is the first run's seed and implies Explore.
 	Explore bool
 	Seed    uint64
+	// Confirm re-runs each predicted lock-order cycle's test, steered
+	// toward it (confirm.go).
+	Confirm bool
 
 	// flagsSet names the flags given on the command line, which the
 	// configuration file does not override.
@@ -67,6 +70,7 @@ func addDiagnoseFlags(c *cobra.Command, o *DiagnoseOptions, timeout time.Duratio
 	f.DurationVar(&o.LongHold, "long-hold", analyzer.DefaultLongHold, "report a lock held, or waited for, `D` or longer at one time")
 	f.BoolVar(&o.Explore, "explore", false, "perturb the schedule at every concurrency operation, differently in each run, to expose bugs that need a rare interleaving; each run's seed is reported")
 	f.Uint64Var(&o.Seed, "seed", 0, "with --explore: the first run's seed (`N`; the next runs take N+1, ...), to replay a run the report names; implies --explore")
+	f.BoolVar(&o.Confirm, "confirm", false, "after the runs, re-run the test (or program) of each predicted lock-order cycle with its goroutines steered into the cycle, to show it deadlock")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration `FILE` (default: "+ConfigName+" at the module root, if present)")
 }
 
@@ -151,6 +155,9 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 	}
 	if bctx.Err() != nil && ctx.Err() == nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("lockscope's time budget of %s (build deadline plus every target's deadline) ran out: building took longer than --build-timeout, and targets stopped by the budget are reported as timed out", budget))
+	}
+	if o.Confirm {
+		confirmCycles(ctx, s, o, to, target, res)
 	}
 	gate(res, o, baseline)
 	// findings.json is always written

@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lockscope/lockscope/analyzer"
 )
 
 // TestExploreSeen runs pool-close-race's buggy variant with exploration
@@ -58,4 +61,55 @@ func TestExploreOff(t *testing.T) {
 	if res.PerRun || len(res.Runs) != 1 || res.Runs[0].Seed != 0 {
 		t.Errorf("per-run %v, runs %+v", res.PerRun, res.Runs)
 	}
+}
+
+// TestConfirm checks --confirm both ways: the overlapping transfers of
+// testdata/confirm deadlock when steered, and the finding says so with a
+// replay command for that one test; bank-transfer's transfers run one
+// after the other, so its cycle is not confirmed, says why, and keeps its
+// severity.
+func TestConfirm(t *testing.T) {
+	t.Run("overlap", func(t *testing.T) {
+		t.Parallel()
+		out := t.TempDir()
+		dir, err := filepath.Abs(filepath.Join("testdata", "confirm"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, stderr := lockscope(t, dir, "test", "--confirm", "--timeout", "10s", "--out", out, "--format", "json")
+		res := readFindings(t, out)
+		f := findKind(res, "lock-order-cycle")
+		if f == nil {
+			t.Fatalf("no lock-order-cycle; stderr:\n%s", stderr)
+		}
+		if f.Confidence == analyzer.Observed {
+			t.Skip("the plain run deadlocked by itself; nothing left to confirm")
+		}
+		c := f.Confirmation
+		if c == nil || c.Status != "confirmed" || len(c.Evidence) == 0 || !strings.Contains(c.Command, "--confirm") ||
+			!strings.HasSuffix(c.Command, "-- -run '^TestTransfersOverlap$'") {
+			t.Fatalf("confirmation %+v; stderr:\n%s", c, stderr)
+		}
+	})
+	t.Run("in-turn", func(t *testing.T) {
+		t.Parallel()
+		out := t.TempDir()
+		lockscope(t, t.TempDir(), "run", "bank-transfer", "--confirm", "--out", out, "--format", "json")
+		f := findKind(readFindings(t, out), "lock-order-cycle")
+		if f == nil || f.Severity != analyzer.Error || f.Confirmation == nil {
+			t.Fatalf("finding %+v", f)
+		}
+		if c := f.Confirmation; c.Status != "not-confirmed" || c.Attempts != 3 || !strings.Contains(c.Reason, "one after the other") {
+			t.Errorf("confirmation %+v", c)
+		}
+	})
+}
+
+func findKind(res *analyzer.Result, kind string) *analyzer.Finding {
+	for i := range res.Findings {
+		if res.Findings[i].Kind == kind {
+			return &res.Findings[i]
+		}
+	}
+	return nil
 }

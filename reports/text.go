@@ -103,6 +103,9 @@ func (t *textWriter) finding(f *analyzer.Finding) {
 	if w := analyzer.SeenWords(t.res, f); w != "" {
 		t.printf("  %s\n", w)
 	}
+	if c := f.Confirmation; c != nil {
+		t.printf("  %s\n", analyzer.ConfirmationWords(c))
+	}
 	t.indent(f.Message, "  ")
 	for _, e := range f.Evidence {
 		t.evidence(e)

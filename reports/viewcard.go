@@ -21,6 +21,10 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 		Count: f.Count, Level: f.Level, Advice: clip(f.Advice, maxText), Truncated: f.Truncated,
 		SideBySide: f.Kind == "data-race", Seen: analyzer.SeenWords(res, f),
 	}
+	if f.Confirmation != nil {
+		c.Confirmed = f.Confirmation.Status == "confirmed"
+		c.Confirmation = analyzer.ConfirmationWords(f.Confirmation)
+	}
 	if f.ID == "" {
 		c.Anchor = fmt.Sprintf("f-%s-%d", anchorize(f.Kind), i)
 	}
