@@ -19,9 +19,9 @@ type Pool struct {
 	closed   bool
 	inflight sync.WaitGroup // Submits between their check and their send
 	jobs     chan []byte
-	wg     sync.WaitGroup // the workers
-	done   atomic.Int64   // jobs finished
-	busy   chan struct{}  // closed when the 20th job is done
+	wg       sync.WaitGroup // the workers
+	done     atomic.Int64   // jobs finished
+	busy     chan struct{}  // closed when the 20th job is done
 }
 
 // NewPool starts n workers.
