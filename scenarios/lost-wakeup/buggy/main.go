@@ -29,23 +29,29 @@ func (q *Queue) Push(job []byte) {
 	}
 }
 
-// Next waits for a job and takes it.
+// Next waits for a job and takes it; it reports false when quit is
+// closed first.
 //
 // BUG: notify is unbuffered. The worker looks at the queue under the lock,
 // finds it empty, unlocks, and only then waits on notify. A Push between
 // the Unlock and the receive finds nobody receiving; its wake-up is
-// dropped, and the worker sleeps forever on a queue that holds a job.
-func (q *Queue) Next() []byte {
+// dropped, and the worker sleeps on a queue that holds a job until it is
+// told to quit, while the client waits forever for the job's result.
+func (q *Queue) Next(quit <-chan struct{}) ([]byte, bool) {
 	for {
 		q.mu.Lock()
 		if len(q.jobs) > 0 {
 			job := q.jobs[0]
 			q.jobs = q.jobs[1:]
 			q.mu.Unlock()
-			return job
+			return job, true
 		}
 		q.mu.Unlock()
-		<-q.notify
+		select {
+		case <-q.notify:
+		case <-quit:
+			return nil, false
+		}
 	}
 }
 
@@ -61,9 +67,14 @@ func request(i int) []byte {
 func main() {
 	q := &Queue{notify: make(chan struct{})}
 	results := make(chan uint32)
+	quit := make(chan struct{})
 	go func() { // the worker
 		for {
-			results <- crc32.ChecksumIEEE(q.Next())
+			job, ok := q.Next(quit)
+			if !ok {
+				return
+			}
+			results <- crc32.ChecksumIEEE(job)
 		}
 	}()
 	done := make(chan struct{})
@@ -80,4 +91,5 @@ func main() {
 	case <-time.After(500 * time.Millisecond):
 		fmt.Println("the client still waits for a result after 500ms")
 	}
+	close(quit)
 }

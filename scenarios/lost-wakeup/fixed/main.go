@@ -31,22 +31,27 @@ func (q *Queue) Push(job []byte) {
 	}
 }
 
-// Next waits for a job and takes it.
+// Next waits for a job and takes it; it reports false when quit is
+// closed first.
 //
 // FIX: notify has a buffer of one. A Push between the worker's Unlock and
 // its receive leaves its wake-up in the buffer, and the receive takes it
 // at once. A stale wake-up costs one more look at the queue, never a job.
-func (q *Queue) Next() []byte {
+func (q *Queue) Next(quit <-chan struct{}) ([]byte, bool) {
 	for {
 		q.mu.Lock()
 		if len(q.jobs) > 0 {
 			job := q.jobs[0]
 			q.jobs = q.jobs[1:]
 			q.mu.Unlock()
-			return job
+			return job, true
 		}
 		q.mu.Unlock()
-		<-q.notify
+		select {
+		case <-q.notify:
+		case <-quit:
+			return nil, false
+		}
 	}
 }
 
@@ -62,9 +67,14 @@ func request(i int) []byte {
 func main() {
 	q := &Queue{notify: make(chan struct{}, 1)}
 	results := make(chan uint32)
+	quit := make(chan struct{})
 	go func() { // the worker
 		for {
-			results <- crc32.ChecksumIEEE(q.Next())
+			job, ok := q.Next(quit)
+			if !ok {
+				return
+			}
+			results <- crc32.ChecksumIEEE(job)
 		}
 	}()
 	done := make(chan struct{})
@@ -81,4 +91,5 @@ func main() {
 	case <-time.After(500 * time.Millisecond):
 		fmt.Println("the client still waits for a result after 500ms")
 	}
+	close(quit)
 }
