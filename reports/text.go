@@ -105,6 +105,9 @@ func (t *textWriter) finding(f *analyzer.Finding) {
 	}
 	if c := f.Confirmation; c != nil {
 		t.printf("  %s\n", analyzer.ConfirmationWords(c))
+		for _, e := range c.Evidence {
+			t.evidence(e)
+		}
 	}
 	t.indent(f.Message, "  ")
 	for _, e := range f.Evidence {
