@@ -173,7 +173,7 @@ type Confirmation struct {
 // ConfirmationWords says what --confirm did for a finding, in one line.
 func ConfirmationWords(c *Confirmation) string {
 	if c.Status == "confirmed" {
-		return "confirmed: a run steered into the cycle deadlocked (attempt " + strconv.Itoa(c.Attempts) + "); replay: " + c.Command
+		return "confirmed: a run steered toward it deadlocked (attempt " + strconv.Itoa(c.Attempts) + "); replay: " + c.Command
 	}
 	return "not confirmed after " + strconv.Itoa(c.Attempts) + " attempt(s): " + c.Reason + " (still a prediction; replay: " + c.Command + ")"
 }

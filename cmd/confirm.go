@@ -11,10 +11,11 @@ import (
 
 	"github.com/lockscope/lockscope/analyzer"
 	"github.com/lockscope/lockscope/tracer"
+	"github.com/lockscope/lockscope/tracer/event"
 )
 
 // Confirmation (--confirm): after the runs, each predicted lock-order
-// cycle is run again — only the test that produced it, or the program —
+// cycle and mixed deadlock is run again — only the test that produced it, or the program —
 // in an exploring build whose goroutines wait for each other just before
 // the cycle's inner acquisitions (tracer.Confirm), for a bounded number of
 // attempts. An attempt that hangs with a wait-for picture on the cycle's
@@ -29,34 +30,52 @@ var testFunc = regexp.MustCompile(`\.(Test[^a-z./][^./]*|Test)(\.|$)`)
 
 // confirmCycles attempts to confirm every predicted lock-order cycle of
 // res, filling each finding's Confirmation.
-func confirmCycles(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Options, target analyzer.Target, res *analyzer.Result) {
+func confirmCycles(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Options, target analyzer.Target, res *analyzer.Result, sites *event.SiteTable) {
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if f.Kind != "lock-order-cycle" || f.Confidence != analyzer.Predicted {
+		if f.Kind != "lock-order-cycle" && f.Kind != "mixed-deadlock" || f.Confidence != analyzer.Predicted {
 			continue
 		}
 		fmt.Fprintf(s.Err, "lockscope: confirming %s on %s\n", f.Kind, strings.Join(f.Locks, ", "))
-		f.Confirmation = confirmOne(ctx, s, o, to, target, f)
+		f.Confirmation = confirmOne(ctx, s, o, to, target, f, sites)
 	}
 }
 
-func confirmOne(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Options, target analyzer.Target, f *analyzer.Finding) *analyzer.Confirmation {
-	c := &tracer.Confirm{Need: len(f.Locks)}
-	test := ""
-	for _, ev := range f.Evidence {
-		if len(ev.Stack) == 0 {
-			continue
-		}
-		site := tracer.Site{File: ev.Stack[0].File, Line: ev.Stack[0].Line}
-		if !slices.Contains(c.Sites, site) {
+// meetingPoints are the source lines where a finding's goroutines are
+// held for each other, and the test function its evidence runs in.
+func meetingPoints(f *analyzer.Finding, sites *event.SiteTable) (*tracer.Confirm, string) {
+	c := &tracer.Confirm{Need: max(len(f.Locks), 2)}
+	add := func(file string, line int) {
+		if site := (tracer.Site{File: file, Line: line}); !slices.Contains(c.Sites, site) {
 			c.Sites = append(c.Sites, site)
 		}
+	}
+	test := ""
+	for i, ev := range f.Evidence {
 		for _, fr := range ev.Stack {
 			if m := testFunc.FindStringSubmatch(fr.Func); m != nil && test == "" {
 				test = m[1]
 			}
 		}
+		if len(ev.Stack) > 0 && (f.Kind == "lock-order-cycle" || i == 0) {
+			add(ev.Stack[0].File, ev.Stack[0].Line)
+		}
 	}
+	if f.Kind == "mixed-deadlock" && len(f.Evidence) > 0 && len(f.Evidence[0].Stack) > 0 && sites != nil {
+		blocked := f.Evidence[0].Stack[0].Func
+		classes := lockClasses(f.Locks)
+		for _, st := range sites.Sites {
+			if (st.Op == "Lock" || st.Op == "RLock") && st.Frame.Func != blocked && st.Class > 0 &&
+				int(st.Class) < len(sites.Classes) && slices.Contains(classes, sites.Classes[st.Class].Name) {
+				add(st.Frame.File, st.Frame.Line)
+			}
+		}
+	}
+	return c, test
+}
+
+func confirmOne(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Options, target analyzer.Target, f *analyzer.Finding, sites *event.SiteTable) *analyzer.Confirmation {
+	c, test := meetingPoints(f, sites)
 	out := &analyzer.Confirmation{Status: "not-confirmed"}
 	if to.Test {
 		if f.Package != "" {
@@ -83,7 +102,7 @@ func confirmOne(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.O
 			return out
 		}
 		if !run.Steered {
-			out.Reason = "no scheduling point was found at the cycle's acquisitions, so the schedule could not be steered"
+			out.Reason = "no scheduling point was found where the goroutines would meet, so the schedule could not be steered"
 			return out
 		}
 		got, err := analyzer.Analyze(analysisInput(run, target))
@@ -97,19 +116,22 @@ func confirmOne(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.O
 		}
 	}
 	out.Reason = fmt.Sprintf("%d attempts, each holding the goroutines at the cycle's inner acquisitions until the others arrived (at most %s), did not deadlock", confirmAttempts, "200ms")
+	if f.Kind == "mixed-deadlock" {
+		out.Reason = fmt.Sprintf("%d attempts, each holding the blocking operation's goroutine (with its lock) until another reached an acquisition of the lock (at most %s), did not deadlock: the goroutine that unblocks it may only take the lock after the operation completes", confirmAttempts, "200ms")
+	}
 	if f.Concurrent != nil && !*f.Concurrent {
 		out.Reason = "the conflicting acquisitions are in code that ran one after the other in this run, so no goroutine reached one while another held the other lock; " + out.Reason
 	}
 	return out
 }
 
-// deadlockOn returns the hang of res whose locks are the cycle's classes,
-// or nil.
+// deadlockOn returns the hang (or observed mixed deadlock) of res whose
+// locks include the finding's classes, or nil.
 func deadlockOn(res *analyzer.Result, locks []string) *analyzer.Finding {
 	want := lockClasses(locks)
 	for i := range res.Findings {
 		h := &res.Findings[i]
-		if h.Kind != "hang" {
+		if h.Kind != "hang" && !(h.Kind == "mixed-deadlock" && h.Confidence == analyzer.Observed) {
 			continue
 		}
 		got := lockClasses(h.Locks)

@@ -157,7 +157,7 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 		res.Warnings = append(res.Warnings, fmt.Sprintf("lockscope's time budget of %s (build deadline plus every target's deadline) ran out: building took longer than --build-timeout, and targets stopped by the budget are reported as timed out", budget))
 	}
 	if o.Confirm {
-		confirmCycles(ctx, s, o, to, target, res)
+		confirmCycles(ctx, s, o, to, target, res, run.Sites)
 	}
 	gate(res, o, baseline)
 	// findings.json is always written

@@ -65,7 +65,8 @@ func TestExploreOff(t *testing.T) {
 
 // TestConfirm checks --confirm both ways: the overlapping transfers of
 // testdata/confirm deadlock when steered, and the finding says so with a
-// replay command for that one test; bank-transfer's transfers run one
+// replay command for that one test; so does the predicted mixed deadlock
+// of testdata/confirm/pipeline; bank-transfer's transfers run one
 // after the other, so its cycle is not confirmed, says why, and keeps its
 // severity.
 func TestConfirm(t *testing.T) {
@@ -76,7 +77,7 @@ func TestConfirm(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, stderr := lockscope(t, dir, "test", "--confirm", "--timeout", "10s", "--out", out, "--format", "json")
+		_, _, stderr := lockscope(t, dir, "test", ".", "--confirm", "--timeout", "10s", "--out", out, "--format", "json")
 		res := readFindings(t, out)
 		f := findKind(res, "lock-order-cycle")
 		if f == nil {
@@ -88,6 +89,22 @@ func TestConfirm(t *testing.T) {
 		c := f.Confirmation
 		if c == nil || c.Status != "confirmed" || len(c.Evidence) == 0 || !strings.Contains(c.Command, "--confirm") ||
 			!strings.HasSuffix(c.Command, "-- -run '^TestTransfersOverlap$'") {
+			t.Fatalf("confirmation %+v; stderr:\n%s", c, stderr)
+		}
+	})
+	t.Run("mixed", func(t *testing.T) {
+		t.Parallel()
+		out := t.TempDir()
+		dir, err := filepath.Abs(filepath.Join("testdata", "confirm"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, stderr := lockscope(t, dir, "test", "./pipeline", "--confirm", "--timeout", "10s", "--out", out, "--format", "json")
+		f := findKind(readFindings(t, out), "mixed-deadlock")
+		if f == nil || f.Confidence != analyzer.Predicted {
+			t.Fatalf("no predicted mixed-deadlock: %+v; stderr:\n%s", f, stderr)
+		}
+		if c := f.Confirmation; c == nil || c.Status != "confirmed" || !strings.HasSuffix(c.Command, "-- -run '^TestProgress$'") {
 			t.Fatalf("confirmation %+v; stderr:\n%s", c, stderr)
 		}
 	})

@@ -27,7 +27,11 @@ for sc in bank-transfer dining-philosophers gate-lock lock-timeout; do
 	printf '%-34s %7.1fs %7.1fs  %s\n' "$sc" "$p" "$c" "$(status "$out/$sc-c")"
 done
 cd cmd/testdata/confirm || exit 2
-p=$(secs $ls test --timeout 10s --out "$out/t-p" --format json -- -run '^TestTransfersOverlap$')
-c=$(secs $ls test --timeout 10s --confirm --out "$out/t-c" --format json -- -run '^TestTransfersOverlap$')
+p=$(secs $ls test . --timeout 10s --out "$out/t-p" --format json -- -run '^TestTransfersOverlap$')
+c=$(secs $ls test . --timeout 10s --confirm --out "$out/t-c" --format json -- -run '^TestTransfersOverlap$')
 printf '%-34s %7.1fs %7.1fs  %s\n' "testdata/confirm TestTransfersOverlap" "$p" "$c" "$(status "$out/t-c")"
+p=$(secs $ls test ./pipeline --timeout 10s --out "$out/m-p" --format json)
+c=$(secs $ls test ./pipeline --timeout 10s --confirm --out "$out/m-c" --format json)
+printf '%-34s %7.1fs %7.1fs  %s\n' "testdata/confirm/pipeline TestProgress" "$p" "$c" \
+	"$(jq -r '[.findings[] | select(.kind == "mixed-deadlock") | "\(.confirmation.status // "-") after \(.confirmation.attempts // 0)"] | join("; ")' "$out/m-c/findings.json")"
 rm -rf "$out"

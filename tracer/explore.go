@@ -52,12 +52,12 @@ type Site struct {
 }
 
 // confirmEnv is the LOCKSCOPE_CONFIRM setting for c over the build's
-// points: the points of lock acquisitions on c's lines. It returns "" when
+// points: the points on c's lines, but for unlocks. It returns "" when
 // none is on them.
 func confirmEnv(c *Confirm, points []instrument.PointSite) string {
 	var ids []string
 	for _, p := range points {
-		if !strings.Contains(p.Op, "Lock") || strings.Contains(p.Op, "Unlock") {
+		if strings.Contains(p.Op, "Unlock") {
 			continue
 		}
 		for _, s := range c.Sites {
