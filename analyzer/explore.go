@@ -110,7 +110,7 @@ func SeenWords(res *Result, f *Finding) string {
 	}
 	runs := len(runsOfResult(res))
 	if len(f.Seen) == 0 {
-		return "no single run saw all of it: assembled from the observations of several runs"
+		return "no single run saw all of it: assembled from the observations of several runs" + edgeRunsWords(res, f)
 	}
 	var b strings.Builder
 	b.WriteString("seen in " + strconv.Itoa(len(f.Seen)) + " of " + strconv.Itoa(runs) + " runs")
@@ -176,4 +176,45 @@ func ConfirmationWords(c *Confirmation) string {
 		return "confirmed: a run steered toward it deadlocked (attempt " + strconv.Itoa(c.Attempts) + "); replay: " + c.Command
 	}
 	return "not confirmed after " + strconv.Itoa(c.Attempts) + " attempt(s): " + c.Reason + " (still a prediction; replay: " + c.Command + ")"
+}
+
+// edgeRunsWords says, for a lock-order cycle, which runs saw each of its
+// edges: "; Account.mu → Account.mu in runs 1, 2". Edges are the graph's,
+// between classes.
+func edgeRunsWords(res *Result, f *Finding) string {
+	if f.Kind != "lock-order-cycle" || len(f.Locks) < 2 {
+		return ""
+	}
+	var parts []string
+	for i, l := range f.Locks {
+		from, to := className(l), className(f.Locks[(i+1)%len(f.Locks)])
+		for _, e := range res.Graph.Edges {
+			if e.From != from || e.To != to || len(e.Runs) == 0 {
+				continue
+			}
+			runs := make([]string, len(e.Runs))
+			for j, r := range e.Runs {
+				runs[j] = strconv.Itoa(r)
+			}
+			w := from + " → " + to + " in run"
+			if len(runs) > 1 {
+				w += "s"
+			}
+			if p := w + " " + strings.Join(runs, ", "); !slices.Contains(parts, p) {
+				parts = append(parts, p)
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
+}
+
+// className is the class of a lock name: "Account.mu" for
+// "Account.mu#2 (first locked at bank.go:31)".
+func className(lock string) string {
+	c, _, _ := strings.Cut(lock, "#")
+	c, _, _ = strings.Cut(c, " ")
+	return c
 }

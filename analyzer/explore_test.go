@@ -42,7 +42,7 @@ func TestSeenPerRun(t *testing.T) {
 			t.Errorf("cycle %v seen in %+v, want %+v", c.Locks, c.Seen, want)
 		}
 		words := SeenWords(res, &c)
-		if want == nil && words != "no single run saw all of it: assembled from the observations of several runs" ||
+		if want == nil && words != "no single run saw all of it: assembled from the observations of several runs; A.mu → B.mu in run 1; B.mu → A.mu in runs 2, 3" ||
 			want != nil && words != "seen in 2 of 3 runs (run 2 seed 42, run 3 seed 43)" {
 			t.Errorf("cycle %v: %q", c.Locks, words)
 		}
