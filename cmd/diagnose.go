@@ -44,8 +44,8 @@ type DiagnoseOptions struct {
 	// a seed; Seed (not 0) is the first run's seed and implies Explore.
 	Explore bool
 	Seed    uint64
-	// Confirm re-runs each predicted lock-order cycle's test, steered
-	// toward it (confirm.go).
+	// Confirm re-runs the test of each predicted lock-order cycle and
+	// mixed deadlock, steered toward it (confirm.go).
 	Confirm bool
 
 	// flagsSet names the flags given on the command line, which the
@@ -70,7 +70,7 @@ func addDiagnoseFlags(c *cobra.Command, o *DiagnoseOptions, timeout time.Duratio
 	f.DurationVar(&o.LongHold, "long-hold", analyzer.DefaultLongHold, "report a lock held, or waited for, `D` or longer at one time")
 	f.BoolVar(&o.Explore, "explore", false, "perturb the schedule at every concurrency operation, differently in each run, to expose bugs that need a rare interleaving; each run's seed is reported")
 	f.Uint64Var(&o.Seed, "seed", 0, "with --explore: the first run's seed (`N`; the next runs take N+1, ...), to replay a run the report names; implies --explore")
-	f.BoolVar(&o.Confirm, "confirm", false, "after the runs, re-run the test (or program) of each predicted lock-order cycle with its goroutines steered into the cycle, to show it deadlock")
+	f.BoolVar(&o.Confirm, "confirm", false, "after the runs, re-run the test (or program) of each predicted lock-order cycle and mixed deadlock with its goroutines steered into it, to show it deadlock")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration `FILE` (default: "+ConfigName+" at the module root, if present)")
 }
 
