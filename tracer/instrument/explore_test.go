@@ -23,36 +23,39 @@ func TestExplorePoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := &instrumented{res: res, dir: dir, overlay: readOverlay(t, res.OverlayFile)}
-	got := strings.Split(in.rewritten(t, "explore.go"), "\n")
-	orig, err := os.ReadFile(filepath.Join(dir, "explore.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(string(orig), "\n")
-	if len(got) != len(want) {
-		t.Fatalf("%d lines after the rewrite, %d before", len(got), len(want))
-	}
 	n := 0
-	for i, line := range want {
-		_, op, marked := strings.Cut(line, "// point: ")
-		points := strings.Count(got[i], "Point(")
-		switch {
-		case marked && points != 1:
-			t.Errorf("line %d: %d points, want one before %s:\n%s", i+1, points, op, got[i])
-		case !marked && points != 0:
-			t.Errorf("line %d: %d points, want none:\n%s", i+1, points, got[i])
-		case marked:
-			n++
-			if p := res.Points[n-1]; p.Line != i+1 || p.Op != op {
-				t.Errorf("point %d is %s at line %d, want %s at line %d", p.ID, p.Op, p.Line, op, i+1)
+	var got []string
+	for _, name := range []string{"explore.go", "tricky.go"} {
+		got = strings.Split(in.rewritten(t, name), "\n")
+		orig, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Split(string(orig), "\n")
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d lines after the rewrite, %d before", name, len(got), len(want))
+		}
+		for i, line := range want {
+			_, op, marked := strings.Cut(line, "// point: ")
+			points := strings.Count(got[i], "Point(")
+			switch {
+			case marked && points != 1:
+				t.Errorf("%s:%d: %d points, want one before %s:\n%s", name, i+1, points, op, got[i])
+			case !marked && points != 0:
+				t.Errorf("%s:%d: %d points, want none:\n%s", name, i+1, points, got[i])
+			case marked:
+				n++
+				if p := res.Points[n-1]; p.Line != i+1 || p.Op != op || filepath.Base(p.File) != name {
+					t.Errorf("point %d is %s at %s:%d, want %s at %s:%d", p.ID, p.Op, filepath.Base(p.File), p.Line, op, name, i+1)
+				}
 			}
+		}
+		if name == "explore.go" && !strings.Contains(got[18], "lockscopert.LockPoint(1); p.mu.LockAt(") {
+			t.Errorf("explore.go:19: %s", got[18])
 		}
 	}
 	if len(res.Points) != n {
-		t.Errorf("%d points in the table, %d in the file", len(res.Points), n)
-	}
-	if !strings.Contains(got[18], "lockscopert.LockPoint(1); p.mu.LockAt(") {
-		t.Errorf("line 19: %s", got[18])
+		t.Errorf("%d points in the table, %d in the files", len(res.Points), n)
 	}
 
 	plain, err := Instrument(context.Background(), Config{Dir: dir, WorkDir: t.TempDir(), Runtime: fakeRuntime()})
