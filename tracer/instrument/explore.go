@@ -52,9 +52,10 @@ func (fe *fileEdit) addPoints() {
 	type at struct {
 		pos token.Pos
 		op  string
+		sel *ast.SelectStmt // a select to rewrite for case preference
 	}
 	var found []at
-	insert := func(pos token.Pos, op string) { found = append(found, at{pos, op}) }
+	insert := func(pos token.Pos, op string) { found = append(found, at{pos: pos, op: op}) }
 	ast.Inspect(fe.file, func(n ast.Node) bool {
 		var list []ast.Stmt
 		switch n := n.(type) {
@@ -72,6 +73,7 @@ func (fe *fileEdit) addPoints() {
 		for _, s := range list {
 			if op := fe.stmtOp(s); op != "" {
 				insert(s.Pos(), op)
+				found[len(found)-1].sel = selectOf(s)
 			}
 		}
 		return true
@@ -88,6 +90,9 @@ func (fe *fileEdit) addPoints() {
 			fn = "LockPoint"
 		}
 		ins = append(ins, edit{off, off, fmt.Sprintf("%s.%s(%d); ", fe.names.rt, fn, id)})
+		if a.sel != nil {
+			ins = append(ins, fe.selectEdits(a.sel, id)...)
+		}
 	}
 	if len(ins) > 0 {
 		fe.edits = append(ins, fe.edits...)
@@ -196,4 +201,18 @@ func (fe *fileEdit) isChan(x ast.Expr) bool {
 	}
 	_, ok := t.Underlying().(*types.Chan)
 	return ok
+}
+
+// selectOf is the select statement s is, under any labels, or nil.
+func selectOf(s ast.Stmt) *ast.SelectStmt {
+	for {
+		switch x := s.(type) {
+		case *ast.LabeledStmt:
+			s = x.Stmt
+		case *ast.SelectStmt:
+			return x
+		default:
+			return nil
+		}
+	}
 }

@@ -57,6 +57,12 @@ func TestExplorePoints(t *testing.T) {
 	if len(res.Points) != n {
 		t.Errorf("%d points in the table, %d in the files", len(res.Points), n)
 	}
+	// got is tricky.go: only Choose's first select is rewritten.
+	text := strings.Join(got, "\n")
+	if c := strings.Count(text, "SelectStart("); c != 1 || strings.Count(text, "SelectChan(") != 2 ||
+		!strings.Contains(text, "case v := <-lockscopert.SelectChan(lockscopertsel") || !strings.Contains(text, "}; break }") {
+		t.Errorf("%d selects rewritten, want 1:\n%s", c, text)
+	}
 
 	plain, err := Instrument(context.Background(), Config{Dir: dir, WorkDir: t.TempDir(), Runtime: fakeRuntime()})
 	if err != nil {

@@ -59,3 +59,22 @@ func TestPointOffIsFree(t *testing.T) {
 		t.Errorf("Point allocates %v times", n)
 	}
 }
+
+// TestSelectPreference checks the rewritten select's protocol: a preferred
+// case is offered alone on the first attempt, with a retry timer; the
+// second attempt offers every case and no timer; without a preference the
+// first attempt is the select as written.
+func TestSelectPreference(t *testing.T) {
+	ch := make(chan int)
+	s := &SelectState{prefer: 1}
+	if s.Retry() == nil || SelectChan(s, 0, ch) != nil || SelectChan(s, 1, ch) != ch {
+		t.Error("first attempt: want a timer, case 0 off, case 1 on")
+	}
+	if s.Retry() != nil || SelectChan(s, 0, ch) != ch {
+		t.Error("second attempt: want no timer and every case")
+	}
+	s = SelectStart(3, 2)
+	if !exploreOn && (s.prefer != -1 || s.Retry() != nil || SelectChan(s, 0, ch) != ch) {
+		t.Error("without exploration a select must be as written")
+	}
+}

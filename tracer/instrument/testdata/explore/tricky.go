@@ -27,3 +27,25 @@ done:
 	func() { ch <- n }() // point: send
 	return n
 }
+
+// Choose has a select that is rewritten for case preference, one whose
+// operand is a call (left alone), and one that ends its function.
+func Choose(a, b chan int, next func() chan int) int {
+	n := 0
+	select { // point: select
+	case v := <-a:
+		n += v
+	case b <- n:
+	}
+	select { // point: select
+	case v := <-next():
+		n += v
+	case <-a:
+	}
+	select { // point: select
+	case v := <-a:
+		return v
+	case <-b:
+		return n
+	}
+}
