@@ -15,6 +15,18 @@ import (
 // deterministically sorted result. It returns an error only when a check
 // broke.
 func Analyze(in *Input) (*Result, error) {
+	res, err := analyzeOnce(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := markSeen(in, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// analyzeOnce is Analyze without the per-run evidence (explore.go).
+func analyzeOnce(in *Input) (*Result, error) {
 	p := &Pass{Input: in, Model: newModel(in), inCycle: map[EdgeKey]bool{}}
 	var all []Finding
 	for _, c := range catalog {
@@ -105,7 +117,7 @@ func runs(in *Input) []RunSummary {
 	var out []RunSummary
 	for _, p := range in.Processes {
 		out = append(out, RunSummary{Run: p.Run, Package: p.Package, ExitCode: p.ExitCode,
-			TimedOut: p.TimedOut, DurationMs: p.DurationMs, Output: p.OutputPath, Events: p.EventsPath})
+			TimedOut: p.TimedOut, DurationMs: p.DurationMs, Output: p.OutputPath, Events: p.EventsPath, Seed: p.Seed})
 	}
 	return out
 }

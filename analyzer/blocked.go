@@ -29,7 +29,7 @@ func (p *Pass) traceOf(pr *Proc) *gtrace.Summary {
 			case err != nil:
 				proc.trace.warn = err.Error()
 			default:
-				proc.trace.sum, proc.trace.warn = sum, sum.Warning
+				proc.trace.sum, proc.trace.warn = withoutExploration(sum), sum.Warning
 			}
 		}
 	}

@@ -69,4 +69,6 @@ type Process struct {
 	RaceLogs []string
 	// StartError is set when the process could not be started at all.
 	StartError string
+	// Seed is the run's schedule-exploration seed; 0 when not exploring.
+	Seed uint64
 }

@@ -29,7 +29,7 @@ func Merge(rs []*Result) (*Result, error) {
 			return nil, fmt.Errorf("result %d has findings version %d; this lockscope merges version 1", i+1, r.Version)
 		}
 	}
-	out := &Result{Version: 1, Tool: rs[0].Tool, Target: mergeTargets(rs), FailOn: rs[0].FailOn, Baseline: rs[0].Baseline}
+	out := &Result{Version: 1, Tool: rs[0].Tool, Target: mergeTargets(rs), FailOn: rs[0].FailOn, Baseline: rs[0].Baseline, PerRun: rs[0].PerRun}
 	var findings []Finding
 	var fixed []BaselineEntry
 	graph := graphMerger{nodes: map[string]*Node{}, edges: map[[2]string]*Edge{}}
@@ -84,6 +84,7 @@ func foldFindings(fs []Finding) []Finding {
 		}
 		m := &out[i]
 		m.Count += f.Count
+		m.Seen = mergeSeen(m.Seen, f.Seen)
 		if m.Package != f.Package {
 			m.Package = ""
 		}

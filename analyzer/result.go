@@ -17,6 +17,9 @@ type Result struct {
 	FailOn string `json:"fail_on,omitempty"`
 	// Baseline is the baseline file applied, if any; see Finding.Baselined.
 	Baseline string `json:"baseline,omitempty"`
+	// PerRun says that findings list in Seen the runs that saw each on its
+	// own (several runs, or --explore); see explore.go.
+	PerRun bool `json:"per_run,omitempty"`
 	// Fixed lists the baselined findings this run no longer saw.
 	Fixed []BaselineEntry `json:"fixed,omitempty"`
 	// Tests are the Go tests (and subtests) whose end the lock runtime
@@ -57,6 +60,8 @@ type RunSummary struct {
 	DurationMs int64  `json:"duration_ms"`
 	Output     string `json:"output,omitempty"` // path of the saved stdout+stderr
 	Events     string `json:"events,omitempty"` // path of the event log
+	// Seed is the run's --explore seed; 0 (left out) when not exploring.
+	Seed uint64 `json:"seed,omitempty"`
 }
 
 // Severity levels, most severe first.
@@ -115,6 +120,15 @@ type Finding struct {
 	// or an observed mixed deadlock was caught; nil for other kinds and
 	// when no lock snapshot was taken.
 	Timeline *Timeline `json:"timeline,omitempty"`
+	// Seen lists the runs that produced this finding on their own, with
+	// their --explore seeds; set when there were several runs or
+	// exploration (Result.PerRun). Empty, with PerRun set, when no single
+	// run did: a lock-order cycle assembled from edges of different runs.
+	Seen []RunRef `json:"seen,omitempty"`
+	// Confirmation is the outcome of --confirm for a predicted
+	// lock-order cycle; nil when not attempted. It never changes the
+	// severity: a cycle that was not confirmed is still a prediction.
+	Confirmation *Confirmation `json:"confirmation,omitempty"`
 }
 
 // Timeline is what the goroutines of a hang or an observed mixed deadlock
@@ -210,6 +224,9 @@ type Edge struct {
 	// TryOnly is set when every observation acquired To with TryLock or
 	// TryRLock: such an edge cannot block and is left out of cycles.
 	TryOnly bool `json:"try_only,omitempty"`
+	// Runs lists the runs that saw the edge, when there were several runs
+	// or exploration.
+	Runs []int `json:"runs,omitempty"`
 }
 
 // Contention is the timing of one lock class.

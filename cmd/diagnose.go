@@ -40,6 +40,13 @@ type DiagnoseOptions struct {
 	// ContentionThreshold and LongHold are the timing checks' floors.
 	ContentionThreshold time.Duration
 	LongHold            time.Duration
+	// Explore builds the target with scheduling points and gives each run
+	// a seed; Seed (not 0) is the first run's seed and implies Explore.
+	Explore bool
+	Seed    uint64
+	// Confirm re-runs the test of each predicted lock-order cycle and
+	// mixed deadlock, steered toward it (confirm.go).
+	Confirm bool
 
 	// flagsSet names the flags given on the command line, which the
 	// configuration file does not override.
@@ -61,6 +68,9 @@ func addDiagnoseFlags(c *cobra.Command, o *DiagnoseOptions, timeout time.Duratio
 	f.StringVar(&o.Baseline, "baseline", "", "baseline `FILE` from 'lockscope baseline': its findings are reported but do not fail the run")
 	f.DurationVar(&o.ContentionThreshold, "contention-threshold", analyzer.DefaultMinWait, "report a lock as contended when its waits add up to at least `D` (and to 5% of the target's wall time, over 10 waits or more); 0 reports every contended lock")
 	f.DurationVar(&o.LongHold, "long-hold", analyzer.DefaultLongHold, "report a lock held, or waited for, `D` or longer at one time")
+	f.BoolVar(&o.Explore, "explore", false, "perturb the schedule at every concurrency operation, differently in each run, to expose bugs that need a rare interleaving; each run's seed is reported")
+	f.Uint64Var(&o.Seed, "seed", 0, "with --explore: the first run's seed (`N`; the next runs take N+1, ...), to replay a run the report names; implies --explore")
+	f.BoolVar(&o.Confirm, "confirm", false, "after the runs, re-run the test (or program) of each predicted lock-order cycle and mixed deadlock with its goroutines steered into it, to show it deadlock")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration `FILE` (default: "+ConfigName+" at the module root, if present)")
 }
 
@@ -115,6 +125,7 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 	}
 	to.Race, to.Timeout, to.Runs, to.OutDir, to.Progress = o.Race, o.Timeout, o.Runs, o.OutDir, s.Err
 	to.BuildTimeout = o.BuildTimeout
+	to.Explore, to.Seed = o.Explore || o.Seed != 0, o.Seed
 	if o.Verbose {
 		to.Echo = s.Err
 	}
@@ -145,6 +156,9 @@ func diagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, to tracer.Opt
 	if bctx.Err() != nil && ctx.Err() == nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("lockscope's time budget of %s (build deadline plus every target's deadline) ran out: building took longer than --build-timeout, and targets stopped by the budget are reported as timed out", budget))
 	}
+	if o.Confirm {
+		confirmCycles(ctx, s, o, to, target, res, run.Sites)
+	}
 	gate(res, o, baseline)
 	// findings.json is always written
 	if err := writeReports(s, o.OutDir, append([]string{"json"}, o.Formats...), res); err != nil {
@@ -168,6 +182,7 @@ func analysisInput(run *tracer.Result, target analyzer.Target) *analyzer.Input {
 			Signal: p.Signal, DurationMs: p.Duration.Milliseconds(), Output: p.OutputTail,
 			OutputPath: p.OutputPath, EventsPath: p.EventsPath, StartError: p.StartError,
 			RaceLogs: p.RaceLogs, ProfilePrefix: p.ProfilePrefix, TracePath: p.TracePath,
+			Seed: p.Seed,
 		}
 		ap.Events, ap.EventWarnings = readEvents(p.EventsPath)
 		if p.OutputTruncated {

@@ -107,6 +107,10 @@ func diagnoseScenario(ctx context.Context, s *Streams, o *RunOptions, sc *scenar
 		o.Race = true
 		fmt.Fprintf(s.Err, "lockscope: scenario %s is about data races: running with --race\n", sc.Name)
 	}
+	if slices.Contains(sc.Flags, "--explore") && !o.flagsSet["explore"] && !o.Explore {
+		o.Explore = true
+		fmt.Fprintf(s.Err, "lockscope: scenario %s needs a rare interleaving: running with --explore (--explore=false to run without)\n", sc.Name)
+	}
 	o.OutDir = absDir(s, o.OutDir)
 	to := tracer.Options{Dir: dir, Patterns: []string{"."}, Args: o.Args}
 	return diagnose(ctx, s, &o.DiagnoseOptions, to, analyzer.Target{Kind: "scenario", Name: sc.Name, Variant: o.Variant})

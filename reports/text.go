@@ -16,7 +16,7 @@ const textFrames = 6
 
 // writeText writes the summary a person reads in a terminal or a CI log.
 func writeText(w io.Writer, res *analyzer.Result) error {
-	tw := &textWriter{w: w, dir: res.Target.Dir}
+	tw := &textWriter{w: w, dir: res.Target.Dir, res: res}
 	tw.header(res)
 	for i := range res.Findings {
 		tw.finding(&res.Findings[i])
@@ -34,6 +34,7 @@ type textWriter struct {
 	w   io.Writer
 	dir string // module root: paths under it are shown relative
 	err error
+	res *analyzer.Result
 }
 
 func (t *textWriter) printf(format string, args ...any) {
@@ -98,6 +99,15 @@ func (t *textWriter) finding(f *analyzer.Finding) {
 	}
 	if f.Count > 1 {
 		t.printf("  seen %d times\n", f.Count)
+	}
+	if w := analyzer.SeenWords(t.res, f); w != "" {
+		t.printf("  %s\n", w)
+	}
+	if c := f.Confirmation; c != nil {
+		t.printf("  %s\n", analyzer.ConfirmationWords(c))
+		for _, e := range c.Evidence {
+			t.evidence(e)
+		}
 	}
 	t.indent(f.Message, "  ")
 	for _, e := range f.Evidence {

@@ -91,32 +91,37 @@ type rowView struct {
 }
 
 type cardView struct {
-	Anchor      string
-	ID          string
-	Kind        string
-	Severity    string
-	Confidence  string
-	Title       string
-	Message     []string // paragraphs
-	Locks       []string
-	MoreLocks   int
-	Package     string
-	Count       int
-	Level       string
-	Concurrency string // "seen concurrently", "seen at different times" or ""
-	Inactive    string // "baselined", "suppressed: <reason>" or "" for a finding that counts
-	Cycle       *svgView
-	Steps       *stepsView
-	WaitFor     []waitRow
-	Timeline    *timelineView
-	SideBySide  bool
-	Sites       []*siteView
-	SitesTitle  string // the heading over Sites, in the finding's terms
-	Evidence    []evidenceView
-	MoreEvid    int
-	Advice      string
-	Truncated   string
-	Output      *outputView
+	// Seen says which runs saw the finding on their own (--runs, --explore).
+	Seen string
+	// Confirmed and Confirmation are the --confirm outcome.
+	Confirmed    bool
+	Confirmation string
+	Anchor       string
+	ID           string
+	Kind         string
+	Severity     string
+	Confidence   string
+	Title        string
+	Message      []string // paragraphs
+	Locks        []string
+	MoreLocks    int
+	Package      string
+	Count        int
+	Level        string
+	Concurrency  string // "seen concurrently", "seen at different times" or ""
+	Inactive     string // "baselined", "suppressed: <reason>" or "" for a finding that counts
+	Cycle        *svgView
+	Steps        *stepsView
+	WaitFor      []waitRow
+	Timeline     *timelineView
+	SideBySide   bool
+	Sites        []*siteView
+	SitesTitle   string // the heading over Sites, in the finding's terms
+	Evidence     []evidenceView
+	MoreEvid     int
+	Advice       string
+	Truncated    string
+	Output       *outputView
 }
 
 type evidenceView struct {

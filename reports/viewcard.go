@@ -19,7 +19,11 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 		Anchor: "f-" + anchorize(f.ID), ID: f.ID, Kind: f.Kind, Severity: f.Severity,
 		Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package + testSuffix(f.Test),
 		Count: f.Count, Level: f.Level, Advice: clip(f.Advice, maxText), Truncated: f.Truncated,
-		SideBySide: f.Kind == "data-race",
+		SideBySide: f.Kind == "data-race", Seen: analyzer.SeenWords(res, f),
+	}
+	if f.Confirmation != nil {
+		c.Confirmed = f.Confirmation.Status == "confirmed"
+		c.Confirmation = analyzer.ConfirmationWords(f.Confirmation)
 	}
 	if f.ID == "" {
 		c.Anchor = fmt.Sprintf("f-%s-%d", anchorize(f.Kind), i)

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,8 @@ type edgeRow struct {
 	Count           int
 	InCycle         bool
 	TryOnly         bool
+	// Runs names the runs that saw the edge (--runs, --explore): "runs 1, 3".
+	Runs string
 }
 
 func newGraphView(g analyzer.Graph) *graphView {
@@ -57,7 +60,7 @@ func newGraphView(g analyzer.Graph) *graphView {
 			v.CycleEdges++
 		}
 		if i < maxEdgeRows {
-			v.Rows = append(v.Rows, edgeRow{From: e.From, To: e.To, Modes: strings.Join(e.Modes, ", "), Count: e.Count, InCycle: e.InCycle, TryOnly: e.TryOnly})
+			v.Rows = append(v.Rows, edgeRow{From: e.From, To: e.To, Modes: strings.Join(e.Modes, ", "), Count: e.Count, InCycle: e.InCycle, TryOnly: e.TryOnly, Runs: runsWords(e.Runs)})
 		}
 	}
 	v.MoreRows = max(0, len(edges)-maxEdgeRows)
@@ -367,4 +370,19 @@ func newContentionView(cs []analyzer.Contention) *contentionView {
 
 func dur(ns int64) string {
 	return time.Duration(ns).Round(time.Microsecond).String()
+}
+
+// runsWords lists run numbers: "run 2", "runs 1, 3"; "" for none.
+func runsWords(runs []int) string {
+	if len(runs) == 0 {
+		return ""
+	}
+	out := make([]string, len(runs))
+	for i, r := range runs {
+		out[i] = strconv.Itoa(r)
+	}
+	if len(runs) == 1 {
+		return "run " + out[0]
+	}
+	return "runs " + strings.Join(out, ", ")
 }

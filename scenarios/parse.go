@@ -16,7 +16,7 @@ var kinds = []string{
 
 // runFlags are the flags a scenario's flags line may name: lockscope run
 // flags without a value.
-var runFlags = []string{"--race"}
+var runFlags = []string{"--race", "--explore"}
 
 // parse parses the scenario.md file of the scenario in directory name. Its
 // errors start with the line they are about. Line ends may be "\n" or

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/lockscope/lockscope/tracer/event"
+	"github.com/lockscope/lockscope/tracer/instrument"
 )
 
 // The build cache.
@@ -54,6 +55,8 @@ type build struct {
 	GoVersion  string           `json:"go_version"`
 	Notes      []string         `json:"notes,omitempty"`
 	Binaries   []binary         `json:"binaries"`
+	// Points are the scheduling points of an exploring build.
+	Points []instrument.PointSite `json:"points,omitempty"`
 	// dir holds the binaries (bin/ under it); cached says it was reused.
 	dir    string
 	cached bool
@@ -177,7 +180,7 @@ func buildKey(ctx context.Context, o Options, buildFlags []string) (string, erro
 	}
 	delete(goenv, "GOGCCFLAGS") // names a new temporary directory each time
 	h := sha256.New()
-	fmt.Fprintf(h, "lockscope %s\ndir %q\ntest %v race %v\npatterns %q\nflags %q\n", self, o.Dir, o.Test, o.Race, o.Patterns, buildFlags)
+	fmt.Fprintf(h, "lockscope %s\ndir %q\ntest %v race %v explore %v\npatterns %q\nflags %q\n", self, o.Dir, o.Test, o.Race, o.Explore, o.Patterns, buildFlags)
 	stable, _ := json.Marshal(goenv) // keys sorted
 	h.Write(stable)
 	out, _ := filepath.Abs(o.OutDir)

@@ -19,6 +19,9 @@ type Process struct {
 	Run     int    // 1-based repetition
 	Package string // import path of a test binary, or the program's name
 	Dir     string // working directory it ran in
+	// Seed is the run's exploration seed (Options.Explore); 0 when not
+	// exploring.
+	Seed uint64
 
 	ExitCode int
 	// Signal names the signal that ended the process, if one did.

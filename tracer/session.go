@@ -47,6 +47,14 @@ type Options struct {
 	Echo io.Writer
 	// Progress receives one line per step; nil for none.
 	Progress io.Writer
+	// Explore builds the target with scheduling points and gives each run
+	// a seed (explore.go). Seed, when not 0, is the first run's seed; the
+	// next runs take the next numbers.
+	Explore bool
+	Seed    uint64
+	// Confirm, with Explore, steers every run toward a predicted cycle
+	// (explore.go); Result.Steered says whether any point was on its sites.
+	Confirm *Confirm
 }
 
 // Result is what a run produced.
@@ -61,6 +69,8 @@ type Result struct {
 	// Cached is set when the instrumented build of an earlier run, with
 	// the same inputs, was reused.
 	Cached bool
+	// Steered says that Options.Confirm's sites had scheduling points.
+	Steered bool
 }
 
 // BuildError is a target that could not be built or type-checked. Output is
@@ -106,8 +116,24 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := writeJSON(res.SitesPath, b.Sites); err != nil {
 		return nil, err
 	}
+	var seeds []uint64
+	if o.Explore {
+		if seeds, err = runSeeds(o.Runs, o.Seed); err != nil {
+			return nil, err
+		}
+		progress(o.Progress, "exploring schedules: %d scheduling points, seeds %d to %d", len(b.Points), seeds[1], seeds[o.Runs])
+		if err := writeJSON(filepath.Join(artifacts, "points.json"), b.Points); err != nil {
+			return nil, err
+		}
+	}
+	var extra []string
+	if o.Confirm != nil {
+		if env := confirmEnv(o.Confirm, b.Points); env != "" {
+			extra, res.Steered = append(extra, env), true
+		}
+	}
 	stop := b.keepUsing()
-	res.Processes = runTargets(ctx, o, b.targets(o, binFlags), artifacts)
+	res.Processes = runTargets(ctx, o, b.targets(o, binFlags), artifacts, seeds, extra)
 	stop()
 	return res, nil
 }
@@ -178,7 +204,7 @@ func newBuild(ctx context.Context, o Options, cache, work string, buildFlags []s
 	}
 	b := &build{
 		Sites: inst.Sites, ModuleDir: inst.ModuleDir, ModulePath: inst.ModulePath,
-		GoVersion: goVersion(inst.ModuleDir), Notes: inst.Notes, dir: work,
+		GoVersion: goVersion(inst.ModuleDir), Notes: inst.Notes, dir: work, Points: inst.Points,
 	}
 	if err := buildBinaries(ctx, o, inst, append(inst.BuildArgs(), buildFlags...), b); err != nil {
 		return nil, err
@@ -202,7 +228,7 @@ func instrumentTarget(ctx context.Context, o Options, cache, work string, buildF
 	}
 	inst, err := instrument.Instrument(ctx, instrument.Config{
 		Dir: o.Dir, Patterns: o.Patterns, Tests: o.Test, BuildFlags: loadFlags(buildFlags),
-		WorkDir: overlay, Runtime: runtimeFS(), CacheDir: cache,
+		WorkDir: overlay, Runtime: runtimeFS(), CacheDir: cache, Explore: o.Explore,
 	})
 	var le *instrument.LoadError
 	if errors.As(err, &le) {
@@ -317,8 +343,10 @@ func testBinaryArgs(flags []string, timeout time.Duration) []string {
 // binaries of different packages run side by side, as many at once as
 // GOMAXPROCS (go test's own default for -p), unless their output is echoed
 // (--verbose), which keeps it in one piece per package. Processes are
-// listed in target order whatever order they finish in.
-func runTargets(ctx context.Context, o Options, targets []target, artifacts string) []*Process {
+// listed in target order whatever order they finish in. seeds, when not
+// nil, gives each repetition's exploration seed (indexed by run); extra is
+// added to every target's environment.
+func runTargets(ctx context.Context, o Options, targets []target, artifacts string, seeds []uint64, extra []string) []*Process {
 	parallel := runtime.GOMAXPROCS(0)
 	if o.Echo != nil || !o.Test {
 		parallel = 1
@@ -331,12 +359,15 @@ func runTargets(ctx context.Context, o Options, targets []target, artifacts stri
 		for i, t := range targets {
 			batch[i] = newProcess(o, t, run, artifacts)
 			progress(o.Progress, "running %s (run %d of %d, timeout %s)", t.pkg, run, o.Runs, o.Timeout)
+			if seeds != nil {
+				batch[i].Seed = seeds[run]
+			}
 			wg.Add(1)
 			sem <- struct{}{}
 			go func(p *Process, t target) {
 				defer wg.Done()
 				defer func() { <-sem }()
-				runTarget(ctx, o, t, p)
+				runTarget(ctx, o, t, p, extra, seeds != nil)
 			}(batch[i], t)
 		}
 		wg.Wait()
@@ -361,10 +392,15 @@ func newProcess(o Options, t target, run int, artifacts string) *Process {
 	}
 }
 
-// runTarget runs t once into p.
-func runTarget(ctx context.Context, o Options, t target, p *Process) {
+// runTarget runs t once into p, with extra in its environment and, when
+// seeded, p.Seed as its exploration seed.
+func runTarget(ctx context.Context, o Options, t target, p *Process, extra []string, seeded bool) {
 	env := append(os.Environ(), "LOCKSCOPE_EVENTS="+p.EventsPath, "LOCKSCOPE_PROFILES="+p.ProfilePrefix,
 		"LOCKSCOPE_TRACE="+p.TracePath)
+	env = append(env, extra...)
+	if seeded {
+		env = append(env, fmt.Sprintf("LOCKSCOPE_SEED=%d", p.Seed))
+	}
 	race := strings.TrimSuffix(p.EventsPath, ".events.jsonl") + ".race"
 	if o.Race {
 		env = append(env, raceEnv(os.Getenv("GORACE"), race))

@@ -30,6 +30,9 @@ type Config struct {
 	// runs; empty means WorkDir.
 	CacheDir string
 	Env      []string // extra environment for the go command, such as GOFLAGS=...
+	// Explore inserts scheduling points before concurrency operations
+	// (explore.go).
+	Explore bool
 }
 
 func (c Config) cacheDir() string {
@@ -59,7 +62,10 @@ type Result struct {
 	RewrittenFiles int      // user files the overlay replaces (added files not counted)
 	// Notes are things the user should know about this build, one line
 	// each, such as a go line newer than lockscope's own Go release.
-	Notes  []string
+	Notes []string
+	// Points are the scheduling points inserted with Config.Explore, by ID
+	// from 1.
+	Points []PointSite
 	cfgEnv []string
 }
 
@@ -81,6 +87,7 @@ type rewrite struct {
 	names    *names
 	contents map[string][]byte // rewritten or added file contents, by the path they take
 	added    map[string]bool   // paths of added files
+	points   *points           // scheduling points; nil unless exploring
 }
 
 // Instrument rewrites the target's main module into an overlay, as the
@@ -105,13 +112,16 @@ func Instrument(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rw, err := rewriteModule(g, pkgs, pl.rtPath)
+	rw, err := rewriteModule(g, pkgs, pl.rtPath, cfg.Explore)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{
 		ModuleDir: g.moduleDir, ModulePath: g.modulePath, Packages: g.matched, TestPackages: sortedKeys(g.tested),
 		Mode: pl.mode, Flags: pl.flags, TestFlags: pl.testFlags, Env: pl.env, cfgEnv: cfg.Env,
+	}
+	if rw.points != nil {
+		res.Points = rw.points.sites
 	}
 	if v := newerGo(pkgs); v != "" {
 		res.Notes = append(res.Notes, fmt.Sprintf("the module asks for go %s and this lockscope was built with %s: "+
@@ -146,10 +156,15 @@ func Instrument(ctx context.Context, cfg Config) (*Result, error) {
 
 // rewriteModule applies the type, exit and main rewrites to every
 // main-module file and adds the hook files.
-func rewriteModule(g *graph, pkgs []*packages.Package, rtPath string) (*rewrite, error) {
+func rewriteModule(g *graph, pkgs []*packages.Package, rtPath string, explore bool) (*rewrite, error) {
 	rw := &rewrite{g: g, names: pickNames(pkgs, rtPath), contents: map[string][]byte{}, added: map[string]bool{}}
+	if explore {
+		rw.points = &points{}
+	}
 	err := rw.eachFile(pkgs, func(p *packages.Package, f *ast.File, src *source) error {
-		edits := newFileEdit(p, f, src, rw.names).rewriteFile()
+		fe := newFileEdit(p, f, src, rw.names)
+		fe.points = rw.points
+		edits := fe.rewriteFile()
 		if len(edits) == 0 {
 			return nil
 		}

@@ -22,6 +22,7 @@ type fileEdit struct {
 	src      *source
 	names    *names
 	mainFunc types.Object // package main's func main, when it is being renamed
+	points   *points      // scheduling points, when exploring (explore.go)
 	edits    []edit
 	needRT   bool
 	// dropped counts, per import (its *types.PkgName, or the imported
@@ -63,6 +64,9 @@ func (fe *fileEdit) rewriteFile() []edit {
 		return true
 	})
 	fe.testStarts() // teststart.go
+	if fe.points != nil {
+		fe.addPoints()
+	}
 	if len(fe.edits) == 0 {
 		return nil
 	}

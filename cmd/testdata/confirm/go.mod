@@ -1,0 +1,3 @@
+module example.com/confirm
+
+go 1.22
