@@ -3,6 +3,8 @@ package analyzer
 import (
 	"strconv"
 	"strings"
+
+	"github.com/lockscope/lockscope/tracer/event"
 )
 
 // Stack is one goroutine of a goroutine dump in runtime.Stack's format
@@ -113,11 +115,11 @@ func parseHeader(line string) (Stack, bool) {
 	// them ("[select] {k: v}:"). The lock runtime turns it on in tests.
 	test := ""
 	if i := strings.Index(rest, "] {"); i >= 0 {
-		test = labelValue(rest[i+3:], "lockscope.test: ", false)
+		test = event.LabelValue(rest[i+3:], "lockscope.test: ", false)
 		rest = rest[:i] + "]:"
 	}
 	if i := strings.Index(rest, " labels:{"); i >= 0 {
-		test = labelValue(rest[i+len(" labels:{"):], `"lockscope.test": `, true)
+		test = event.LabelValue(rest[i+len(" labels:{"):], `"lockscope.test": `, true)
 		rest = rest[:i] + "]:"
 	}
 	if !strings.HasSuffix(rest, "]:") {
@@ -190,30 +192,4 @@ func stackByID(gs []Stack) map[int64]*Stack {
 		m[gs[i].ID] = &gs[i]
 	}
 	return m
-}
-
-// labelValue returns the value of the label whose "key: " prefix is key in
-// a header's label list s (Go-quoted values when quoted, as Go 1.26 prints
-// them; Go 1.27 prints them bare, up to ", " or "}").
-func labelValue(s, key string, quoted bool) string {
-	i := strings.Index(s, key)
-	if i < 0 {
-		return ""
-	}
-	s = s[i+len(key):]
-	if quoted {
-		v, err := strconv.QuotedPrefix(s)
-		if err != nil {
-			return ""
-		}
-		u, _ := strconv.Unquote(v)
-		return u
-	}
-	if j := strings.Index(s, ", "); j >= 0 && !strings.Contains(s[:j], "}") {
-		return s[:j]
-	}
-	if j := strings.Index(s, "}"); j >= 0 {
-		return s[:j]
-	}
-	return s
 }

@@ -230,10 +230,10 @@ func parseLabelled(d string) []labelled {
 // follows it.
 func parseState(s string) (state string, leaked bool, test string) {
 	if i := strings.Index(s, "labels:{"); i >= 0 { // Go 1.26
-		test = labelValue(s[i+len("labels:{"):], strconv.Quote(testLabel)+": ", true)
+		test = event.LabelValue(s[i+len("labels:{"):], strconv.Quote(testLabel)+": ", true)
 		s = s[:i]
 	} else if i := strings.Index(s, "] {"); i >= 0 { // Go 1.27
-		test = labelValue(s[i+len("] {"):], testLabel+": ", false)
+		test = event.LabelValue(s[i+len("] {"):], testLabel+": ", false)
 		s = s[:i]
 	}
 	s = strings.TrimPrefix(s, "[")
@@ -244,29 +244,4 @@ func parseState(s string) (state string, leaked bool, test string) {
 	s = strings.TrimSuffix(s, " ")
 	state, leaked = strings.CutSuffix(s, " (leaked)")
 	return state, leaked, test
-}
-
-// labelValue returns the value of the label whose "key: " prefix is key in
-// the label list s (quoted values when quoted).
-func labelValue(s, key string, quoted bool) string {
-	i := strings.Index(s, key)
-	if i < 0 {
-		return ""
-	}
-	s = s[i+len(key):]
-	if quoted {
-		v, err := strconv.QuotedPrefix(s)
-		if err != nil {
-			return ""
-		}
-		u, _ := strconv.Unquote(v)
-		return u
-	}
-	if j := strings.Index(s, ", "); j >= 0 && !strings.Contains(s[:j], "}") {
-		return s[:j]
-	}
-	if j := strings.LastIndex(s, "}"); j >= 0 {
-		return s[:j]
-	}
-	return s
 }
