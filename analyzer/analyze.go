@@ -41,7 +41,7 @@ func analyzeOnce(in *Input) (*Result, error) {
 	}
 	res := &Result{
 		Version: 1, Tool: in.Tool, Target: in.Target,
-		Findings:   sortFindings(merge(all)),
+		Findings:   sortFindings(merge(oneMixedDeadlock(all))),
 		Graph:      p.resultGraph(p.inCycle),
 		Contention: p.contention(),
 		Runs:       runs(in),

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/lockscope/lockscope/tracer/event"
 	"github.com/lockscope/lockscope/tracer/gtrace"
@@ -104,7 +105,7 @@ func (p *Pass) exitMixedFinding(pr *Proc, m parkedMixed, test string) Finding {
 	}
 	return Finding{
 		ID:   fingerprint("mixed-deadlock", []string{name, "test=" + test}, []string{stackFunc(hk), stackFunc(wk), pr.Process.Package}),
-		Kind: "mixed-deadlock", Severity: Error, Confidence: Observed, Package: pr.Process.Package, Test: test,
+		Kind: "mixed-deadlock", Severity: Error, Confidence: Observed, Package: pr.Process.Package, Test: test, exitPair: true,
 		Title:   fmt.Sprintf("Mixed deadlock in %s: %s blocks on %s holding %s, which %s waits for", who, shortFunc(hk.Func), reason, name, shortFunc(wk.Func)),
 		Message: msg,
 		Locks:   []string{name},
@@ -114,4 +115,53 @@ func (p *Pass) exitMixedFinding(pr *Proc, m parkedMixed, test string) Finding {
 		},
 		Advice: fmt.Sprintf("Release %s before the blocking operation in %s: copy what it needs under the lock, unlock, then block; or make the operation non-blocking (a buffered channel, select with a default or a context).", name, Where(hk)),
 	}
+}
+
+// oneMixedDeadlock keeps one finding per observed mixed deadlock. The
+// trace-based check (mixed.go) describes the whole wait-for chain of a
+// goroutine blocked holding a lock; the exit check here describes it once
+// per waiter, with the test that started it. When both saw the same
+// holder (same package, goroutine and blocking function), the chain is
+// kept, named with the test, and the per-waiter findings go: one bug, one
+// finding.
+func oneMixedDeadlock(fs []Finding) []Finding {
+	type holder struct {
+		pkg, fn string
+		g       int64
+	}
+	key := func(f *Finding) (holder, bool) {
+		if f.Kind != "mixed-deadlock" || f.Confidence != Observed || len(f.Evidence) == 0 || len(f.Evidence[0].Stack) == 0 {
+			return holder{}, false
+		}
+		e := f.Evidence[0]
+		return holder{f.Package, e.Stack[0].Func, e.Goroutine}, true
+	}
+	chains := map[holder]int{}
+	for i := range fs {
+		if k, ok := key(&fs[i]); ok && !fs[i].exitPair {
+			chains[k] = i
+		}
+	}
+	drop := map[int]bool{}
+	for i := range fs {
+		k, ok := key(&fs[i])
+		if !ok || !fs[i].exitPair {
+			continue
+		}
+		if c, seen := chains[k]; seen {
+			if fs[c].Test == "" && fs[i].Test != "" {
+				fs[c].Test = fs[i].Test
+				fs[c].Title = strings.Replace(fs[c].Title, "Mixed deadlock: ", "Mixed deadlock in "+fs[i].Test+": ", 1)
+				fs[c].Message += fmt.Sprintf(" The goroutines were started by test %s.", fs[i].Test)
+			}
+			drop[i] = true
+		}
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	return out
 }

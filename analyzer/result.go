@@ -129,6 +129,10 @@ type Finding struct {
 	// lock-order cycle; nil when not attempted. It never changes the
 	// severity: a cycle that was not confirmed is still a prediction.
 	Confirmation *Confirmation `json:"confirmation,omitempty"`
+	// exitPair marks a mixed deadlock the exit check (leakmixed.go) found
+	// between one holder and one waiter, to be folded into the chain
+	// finding of the same holder when there is one.
+	exitPair bool
 }
 
 // Timeline is what the goroutines of a hang or an observed mixed deadlock
