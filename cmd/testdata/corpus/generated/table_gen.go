@@ -11,7 +11,6 @@ var tableMu sync.Mutex
 var table = map[string]int{"one": 1, "two": 2}
 
 //line table.def:30
-// Lookup reads the generated table under its lock.
 func Lookup(k string) int {
 	tableMu.Lock()
 	defer tableMu.Unlock()

@@ -19,10 +19,10 @@ func (p *Pool) Run() int {
 	p.mu.Lock() // point: Mutex.Lock
 	n := len(p.jobs)
 	p.mu.Unlock() // point: Mutex.Unlock
-	p.jobs <- n // point: send
+	p.jobs <- n   // point: send
 	v := <-p.jobs // point: receive
-	go func() { // point: go
-		defer p.wg.Done() // no point: deferred
+	go func() {   // point: go
+		defer p.wg.Done()    // no point: deferred
 		p.once.Do(func() {}) // point: Once.Do
 	}()
 	if x, ok := <-p.jobs; ok { // point: receive
@@ -32,10 +32,12 @@ func (p *Pool) Run() int {
 	case v = <-p.jobs:
 	default:
 	}
-	for x := range p.jobs { v += x } // point: receive
+	for x := range p.jobs { // point: receive
+		v += x
+	}
 	p.cond.Broadcast() // point: Cond.Broadcast
-	p.wg.Wait() // point: WaitGroup.Wait
-	close(p.jobs) // point: close
+	p.wg.Wait()        // point: WaitGroup.Wait
+	close(p.jobs)      // point: close
 	if v < 0 {
 		os.Exit(1) // no point
 	}
