@@ -346,7 +346,7 @@ func TestRun(t *testing.T) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("no go command:", err)
+		t.Fatal("no go command:", err)
 	}
 	for _, s := range All() {
 		for _, variant := range s.Variants() {
@@ -403,7 +403,7 @@ func TestGo120(t *testing.T) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("no go command:", err)
+		t.Fatal("no go command:", err)
 	}
 	for _, s := range All() {
 		if slices.Contains(beforeWorkshop, s.Name) {
