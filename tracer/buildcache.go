@@ -16,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/mod/modfile"
-
 	"github.com/lockscope/lockscope/tracer/event"
 	"github.com/lockscope/lockscope/tracer/instrument"
 )
@@ -184,55 +182,12 @@ func buildKey(ctx context.Context, o Options, buildFlags []string) (string, erro
 	stable, _ := json.Marshal(goenv) // keys sorted
 	h.Write(stable)
 	out, _ := filepath.Abs(o.OutDir)
-	for _, root := range sourceRoots(goenv["GOMOD"], goenv["GOWORK"]) {
+	for _, root := range instrument.SourceDirs(goenv["GOMOD"], goenv["GOWORK"]) {
 		if err := hashTree(h, root, out); err != nil {
 			return "", err
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
-}
-
-// sourceRoots lists the directories whose files a build of the module at
-// goMod reads: the module's, its workspace's modules, and local
-// replacement directories.
-func sourceRoots(goMod, goWork string) []string {
-	roots := map[string]bool{filepath.Dir(goMod): true}
-	addReplaces := func(base string, rs []*modfile.Replace) {
-		for _, r := range rs {
-			if modfile.IsDirectoryPath(r.New.Path) {
-				roots[absFrom(base, r.New.Path)] = true
-			}
-		}
-	}
-	if data, err := os.ReadFile(goMod); err == nil {
-		if mf, err := modfile.ParseLax(goMod, data, nil); err == nil {
-			addReplaces(filepath.Dir(goMod), mf.Replace)
-		}
-	}
-	if goWork != "" && goWork != "off" {
-		roots[goWork] = true
-		if data, err := os.ReadFile(goWork); err == nil {
-			if wf, err := modfile.ParseWork(goWork, data, nil); err == nil {
-				for _, u := range wf.Use {
-					roots[absFrom(filepath.Dir(goWork), u.Path)] = true
-				}
-				addReplaces(filepath.Dir(goWork), wf.Replace)
-			}
-		}
-	}
-	out := make([]string, 0, len(roots))
-	for r := range roots {
-		out = append(out, r)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func absFrom(base, p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(base, p)
 }
 
 // hashTree adds every file under root (a file itself, or a directory) to h,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"golang.org/x/mod/modfile"
@@ -94,7 +95,7 @@ func placeModule(cfg Config, g *graph) (*placement, error) {
 	// Relative replacements are relative to the go.mod, which moves.
 	for _, r := range mf.Replace {
 		if modfile.IsDirectoryPath(r.New.Path) && !filepath.IsAbs(r.New.Path) {
-			abs := filepath.Join(filepath.Dir(g.goMod), r.New.Path)
+			abs := absFrom(filepath.Dir(g.goMod), r.New.Path)
 			if err := mf.AddReplace(r.Old.Path, r.Old.Version, abs, ""); err != nil {
 				return nil, fmt.Errorf("keeping the replacement of %s: %w", r.Old.Path, err)
 			}
@@ -131,12 +132,7 @@ func placeWorkspace(cfg Config, g *graph) (*placement, error) {
 		return nil, fmt.Errorf("parsing go.work: %w", err)
 	}
 	base := filepath.Dir(g.goWork)
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(base, p)
-	}
+	abs := func(p string) string { return absFrom(base, p) }
 	for _, u := range wf.Use {
 		if err := wf.AddUse(abs(u.Path), u.ModulePath); err != nil {
 			return nil, fmt.Errorf("rewriting go.work: %w", err)
@@ -255,4 +251,48 @@ func olderThan(v, than string) bool {
 		return major*1000 + minor
 	}
 	return minor(v) < minor(than)
+}
+
+// SourceDirs lists the directories whose files a build of the module at
+// goMod reads, besides the module cache: the module's, its workspace's
+// modules (goWork, "" or "off" for none), and local replacement
+// directories, sorted. The build cache keys on their content.
+func SourceDirs(goMod, goWork string) []string {
+	roots := map[string]bool{filepath.Dir(goMod): true}
+	addReplaces := func(base string, rs []*modfile.Replace) {
+		for _, r := range rs {
+			if modfile.IsDirectoryPath(r.New.Path) {
+				roots[absFrom(base, r.New.Path)] = true
+			}
+		}
+	}
+	if data, err := os.ReadFile(goMod); err == nil {
+		if mf, err := modfile.ParseLax(goMod, data, nil); err == nil {
+			addReplaces(filepath.Dir(goMod), mf.Replace)
+		}
+	}
+	if goWork != "" && goWork != "off" {
+		roots[goWork] = true
+		if data, err := os.ReadFile(goWork); err == nil {
+			if wf, err := modfile.ParseWork(goWork, data, nil); err == nil {
+				for _, u := range wf.Use {
+					roots[absFrom(filepath.Dir(goWork), u.Path)] = true
+				}
+				addReplaces(filepath.Dir(goWork), wf.Replace)
+			}
+		}
+	}
+	out := make([]string, 0, len(roots))
+	for r := range roots {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func absFrom(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
 }
