@@ -95,3 +95,26 @@ func TestShortFuncNamesUserMain(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnBlockedDropsLockscopesGoroutines: a goroutine the lock runtime
+// started is lockscope's own even when it waits inside another package (a
+// lock in runtime/pprof while it writes a profile at the deadline); a user
+// goroutine waiting on an instrumented lock is still the user's.
+func TestOwnBlockedDropsLockscopesGoroutines(t *testing.T) {
+	own := blockedG{ID: 21, Reason: gtrace.ReasonSync, Stack: []Frame{
+		{Func: "internal/sync.(*Mutex).lockSlow"},
+		{Func: "runtime/pprof.(*Profile).WriteTo"},
+		{Func: "example.com/m/_lockscope/lockrt.writeProfiles"},
+		{Func: "example.com/m/_lockscope/lockrt.(*recorder).statsLoop"},
+	}}
+	user := blockedG{ID: 7, Reason: gtrace.ReasonLock, Stack: []Frame{
+		{Func: "sync.(*Mutex).Lock"},
+		{Func: "github.com/lockscope/lockscope/tracer/lockrt.(*Mutex).Lock"},
+		{Func: "main.(*Box).Take"},
+		{Func: "main.main.func2"},
+	}}
+	got := ownBlocked([]blockedG{own, user})
+	if len(got) != 1 || got[0].ID != 7 {
+		t.Errorf("ownBlocked kept %v, want only goroutine 7", got)
+	}
+}

@@ -308,10 +308,16 @@ func ownBlocked(gs []blockedG) []blockedG {
 }
 
 func systemStack(fs []Frame) bool {
+	if n := len(fs); n > 0 && lockrtFunc(fs[n-1].Func) {
+		// Started by lockscope's runtime (its stats, deadlock, leak and
+		// signal loops): its own, whatever it waits in, even a lock inside
+		// runtime/pprof while it writes a profile at the deadline.
+		return true
+	}
 	for _, f := range fs {
 		fn := f.Func
 		if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/") || strings.HasPrefix(fn, "sync.") ||
-			fn == "time.Sleep" || strings.Contains(fn, "/lockrt.") || strings.HasPrefix(fn, "lockrt.") {
+			fn == "time.Sleep" || lockrtFunc(fn) {
 			continue // the primitive, or lockscope's lock around it; lockscope's own goroutines have nothing else
 		}
 		return strings.HasPrefix(fn, "testing.") || strings.HasPrefix(fn, "runtime/trace.") || strings.HasPrefix(fn, "os/signal.")
@@ -357,4 +363,10 @@ func framesOf(fs []gtrace.Frame) []Frame {
 		out[i] = Frame(f)
 	}
 	return out
+}
+
+// lockrtFunc reports whether fn belongs to lockscope's lock runtime, in
+// any placement (module, workspace or vendored overlay).
+func lockrtFunc(fn string) bool {
+	return strings.Contains(fn, "/lockrt.") || strings.HasPrefix(fn, "lockrt.")
 }
