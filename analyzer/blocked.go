@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/tracer/event"
-	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // traceMemo is a process's execution trace summary, read once.
@@ -18,34 +20,43 @@ type traceMemo struct {
 
 // traceOf returns the summary of pr's execution trace, or nil when it has
 // none or it cannot be read (traceWarning says why).
-func (p *Pass) traceOf(pr *Proc) *gtrace.Summary {
-	proc := pr.Process
-	if proc.trace == nil {
-		proc.trace = &traceMemo{}
+func (p *pass) traceOf(pr *proc) *gtrace.Summary {
+	return p.traces.of(pr.Process).sum
+}
+
+// traces are the processes' trace summaries, read once per Analyze: the
+// per-run passes of explore.go share them.
+type traces map[*tracer.Process]*traceMemo
+
+func (t traces) of(proc *tracer.Process) *traceMemo {
+	m := t[proc]
+	if m == nil {
+		m = &traceMemo{}
+		t[proc] = m
 		if proc.TracePath != "" {
 			sum, err := gtrace.ReadFile(proc.TracePath)
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
 			case err != nil:
-				proc.trace.warn = err.Error()
+				m.warn = err.Error()
 			default:
-				proc.trace.sum, proc.trace.warn = withoutExploration(sum), sum.Warning
+				m.sum, m.warn = withoutExploration(sum), sum.Warning
 			}
 		}
 	}
-	return proc.trace.sum
+	return m
 }
 
 // traceWarning says what was lost reading pr's trace, or "".
-func (p *Pass) traceWarning(pr *Proc) string {
-	p.traceOf(pr)
-	return pr.Process.trace.warn
+func (p *pass) traceWarning(pr *proc) string {
+	return p.traces.of(pr.Process).warn
 }
 
 // runForever reports goroutines still blocked when a process ended or was
 // stopped, grouped by blocking stack.
-func runForever(p *Pass) ([]Finding, error) {
-	var out []Finding
+func runForever(p *pass, deps results) ([]findings.Finding, any, error) {
+	holders := deps[mixedCheck].(chainHolders)
+	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		if w := p.traceWarning(pr); w != "" {
 			p.Warn("%s: %s", pr.Label(), w)
@@ -53,7 +64,7 @@ func runForever(p *Pass) ([]Finding, error) {
 		// Mixed deadlocks among goroutines parked at exit are reported
 		// here, as one mixed-deadlock each, and their goroutines are not
 		// blocked forever on their own (leakmixed.go).
-		mixed, inMixed := p.mixedFindings(pr)
+		mixed, inMixed := p.mixedFindings(pr, holders)
 		out = append(out, mixed...)
 		leaks, covered := p.leakFindings(pr, inMixed) // leakproof.go
 		out = append(out, leaks...)
@@ -68,7 +79,7 @@ func runForever(p *Pass) ([]Finding, error) {
 			if explained[g.ID] || covered[g.ID] {
 				continue // the double-lock or leak finding says why
 			}
-			k := g.Reason + "\x00" + stackKey(Trim(g.Stack))
+			k := g.Reason + "\x00" + stackKey(trim(g.Stack))
 			if groups[k] == nil {
 				keys = append(keys, k)
 			}
@@ -78,11 +89,11 @@ func runForever(p *Pass) ([]Finding, error) {
 			out = append(out, p.foreverFinding(pr, groups[k], from))
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // selfDeadlocked names the goroutines a double-lock event explains.
-func selfDeadlocked(pr *Proc) map[int64]bool {
+func selfDeadlocked(pr *proc) map[int64]bool {
 	ids := map[int64]bool{}
 	for _, ev := range pr.Misuse {
 		if ev.Kind == event.KindDoubleLock {
@@ -98,7 +109,7 @@ func selfDeadlocked(pr *Proc) map[int64]bool {
 }
 
 // stackKey identifies a trimmed stack by its functions and lines.
-func stackKey(fs []Frame) string {
+func stackKey(fs []findings.Frame) string {
 	var b strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&b, "%s:%d;", f.Func, f.Line)
@@ -106,9 +117,9 @@ func stackKey(fs []Frame) string {
 	return b.String()
 }
 
-func (p *Pass) foreverFinding(pr *Proc, gs []blockedG, from string) Finding {
+func (p *pass) foreverFinding(pr *proc, gs []blockedG, from string) findings.Finding {
 	g := gs[0]
-	stack := Trim(g.Stack)
+	stack := trim(g.Stack)
 	key := p.keyFrame(stack)
 	what := g.Reason
 	var locks []string
@@ -125,42 +136,42 @@ func (p *Pass) foreverFinding(pr *Proc, gs []blockedG, from string) Finding {
 	if len(gs) == 1 {
 		n = "1 goroutine"
 	}
-	msg := fmt.Sprintf("%s of %s %s blocked on %s in %s %s", n, pr.Label(), verbWas(len(gs)), what, Where(key), end)
+	msg := fmt.Sprintf("%s of %s %s blocked on %s in %s %s", n, pr.Label(), verbWas(len(gs)), what, location(key), end)
 	if g.Wait != "" {
 		msg += ", " + g.Wait
 	}
 	msg += fmt.Sprintf(" (from the %s).", from)
 	if g.Created.Func != "" {
-		msg += fmt.Sprintf(" Created at %s.", Where(g.Created))
+		msg += fmt.Sprintf(" Created at %s.", location(g.Created))
 	}
-	sev, title := Error, fmt.Sprintf("%s blocked forever on %s in %s", n, what, shortFunc(key.Func))
+	sev, title := findings.Error, fmt.Sprintf("%s blocked forever on %s in %s", n, what, findings.ShortFunc(key.Func))
 	if g.Reason == gtrace.ReasonSelect && !pr.Process.TimedOut {
 		// A select parked at a normal exit is as often a background loop
 		// on a ticker that nobody stopped as a goroutine that can never
 		// go on; say so, and do not fail the run over it.
-		sev = Warning
-		title = fmt.Sprintf("%s still parked in select in %s at exit", n, shortFunc(key.Func))
+		sev = findings.Warning
+		title = fmt.Sprintf("%s still parked in select in %s at exit", n, findings.ShortFunc(key.Func))
 		msg += " It was never stopped: if one of the select's cases is a ticker or timer, it is a background loop nobody shut down; if none can ever be ready, it is blocked forever. Either way it outlived its work."
 	} else {
 		msg += " " + foreverHint(g.Reason)
 	}
-	var evs []Evidence
+	var evs []findings.Evidence
 	for i, b := range gs {
 		if i == maxListed {
 			break
 		}
 		role := fmt.Sprintf("goroutine %d blocked on %s %s", b.ID, what, b.Wait)
 		if b.Created.Func != "" {
-			role += ", created at " + Where(b.Created)
+			role += ", created at " + location(b.Created)
 		}
-		evs = append(evs, Evidence{Role: strings.TrimSpace(role), Goroutine: b.ID, Stack: stack})
+		evs = append(evs, findings.Evidence{Role: strings.TrimSpace(role), Goroutine: b.ID, Stack: stack})
 	}
 	if locks == nil {
 		locks = []string{}
 	}
-	return Finding{
-		ID:   fingerprint("blocked-forever", append([]string{g.Reason}, locks...), []string{stackFunc(key), stackFunc(g.Created), pr.Process.Package}),
-		Kind: "blocked-forever", Severity: sev, Confidence: Observed, Package: pr.Process.Package,
+	return findings.Finding{
+		ID:   findings.Fingerprint(findings.KindBlockedForever, append([]string{g.Reason}, locks...), []string{stackFunc(key), stackFunc(g.Created), pr.Process.Package}),
+		Kind: findings.KindBlockedForever, Severity: sev, Confidence: findings.Observed, Package: pr.Process.Package,
 		Title:    title,
 		Message:  msg,
 		Locks:    locks,
@@ -195,8 +206,8 @@ func foreverHint(reason string) string {
 	return "Nothing released what it waits for."
 }
 
-func foreverAdvice(reason string, at Frame) string {
-	where := Where(at)
+func foreverAdvice(reason string, at findings.Frame) string {
+	where := location(at)
 	switch reason {
 	case gtrace.ReasonSend, gtrace.ReasonRecv, gtrace.ReasonSelect:
 		return fmt.Sprintf("Give the channel operation in %s a way out: a buffered channel sized for every sender when the receiver may leave early, a select on ctx.Done() or a done channel, or close the channel when the producer is finished.", where)

@@ -6,14 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/tracer/event"
-	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // traceGen is the program that writes gtrace's captured trace. The test
 // runs it afresh so that the trace's file paths are this checkout's: the
 // static lockset reads the generator's source at those paths.
-const traceGen = "../tracer/gtrace/testdata/gen/main.go"
+const traceGen = "internal/gtrace/testdata/gen/main.go"
 
 // traceInput is an Input of one exited process whose artifact is a trace
 // written by traceGen, with a site table naming the generator's mu.
@@ -40,7 +42,7 @@ func traceInput(t *testing.T) *Input {
 					event.Site{ID: 1, Op: "Lock", Class: 1, Frame: event.Frame{Func: f.Func, File: f.File, Line: f.Line - 1}},
 					event.Site{ID: 2, Op: "Unlock", Class: 1, Frame: event.Frame{Func: f.Func, File: f.File, Line: f.Line + 1}})
 				return &Input{Sites: tbl, ModuleDir: filepath.Dir(f.File),
-					Processes: []*Process{{Run: 1, Package: "gen", TracePath: capturedTrace}}}
+					Processes: []*tracer.Process{{Run: 1, Package: "gen", TracePath: capturedTrace}}}
 			}
 		}
 	}
@@ -54,7 +56,7 @@ func TestTraceChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	has := func(kind, fn string) bool {
+	has := func(kind findings.Kind, fn string) bool {
 		for _, f := range res.Findings {
 			if f.Kind == kind && len(f.Evidence) > 0 && len(f.Evidence[0].Stack) > 0 && strings.HasSuffix(f.Evidence[0].Stack[0].Func, fn) {
 				return true
@@ -62,7 +64,11 @@ func TestTraceChecks(t *testing.T) {
 		}
 		return false
 	}
-	tests := []struct{ name, kind, fn string }{
+	tests := []struct {
+		name string
+		kind findings.Kind
+		fn   string
+	}{
 		{"leaked sender", "blocked-forever", "main.leak.func1"},
 		{"barrier", "blocked-forever", "main.barrier.func1"},
 	}
@@ -90,8 +96,8 @@ func TestShortFuncNamesUserMain(t *testing.T) {
 		"example.com/kv.(*Replica).send":      "kv.(*Replica).send",
 		"example.com/kv.lockscopeUserMainish": "kv.lockscopeUserMainish",
 	} {
-		if got := shortFunc(in); got != want {
-			t.Errorf("shortFunc(%q) = %q, want %q", in, got, want)
+		if got := findings.ShortFunc(in); got != want {
+			t.Errorf("findings.ShortFunc(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -101,13 +107,13 @@ func TestShortFuncNamesUserMain(t *testing.T) {
 // lock in runtime/pprof while it writes a profile at the deadline); a user
 // goroutine waiting on an instrumented lock is still the user's.
 func TestOwnBlockedDropsLockscopesGoroutines(t *testing.T) {
-	own := blockedG{ID: 21, Reason: gtrace.ReasonSync, Stack: []Frame{
+	own := blockedG{ID: 21, Reason: gtrace.ReasonSync, Stack: []findings.Frame{
 		{Func: "internal/sync.(*Mutex).lockSlow"},
 		{Func: "runtime/pprof.(*Profile).WriteTo"},
 		{Func: "example.com/m/_lockscope/lockrt.writeProfiles"},
 		{Func: "example.com/m/_lockscope/lockrt.(*recorder).statsLoop"},
 	}}
-	user := blockedG{ID: 7, Reason: gtrace.ReasonLock, Stack: []Frame{
+	user := blockedG{ID: 7, Reason: gtrace.ReasonLock, Stack: []findings.Frame{
 		{Func: "sync.(*Mutex).Lock"},
 		{Func: "github.com/lockscope/lockscope/tracer/lockrt.(*Mutex).Lock"},
 		{Func: "main.(*Box).Take"},

@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
-	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // runBlocking reports locks held across blocking operations, from the
@@ -24,10 +24,10 @@ import (
 // while the block waited, neither could have proceeded. A block that the
 // runtime ended (a timer, the network poller, the end of another
 // goroutine's I/O on the same file) stays a blocking-under-lock warning.
-func runBlocking(p *Pass) ([]Finding, error) {
+func runBlocking(p *pass) ([]findings.Finding, error) {
 	src, sites := newSources(p.Input.ModuleDir), newLockSites(p.Model.Sites)
 	byID := map[string]int{}
-	var out []Finding
+	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		sum := p.traceOf(pr)
 		if sum == nil {
@@ -39,7 +39,7 @@ func runBlocking(p *Pass) ([]Finding, error) {
 			if !blockingReason(b.Reason) {
 				continue
 			}
-			st := Trim(framesOf(b.Stack))
+			st := trim(framesOf(b.Stack))
 			held := slices.DeleteFunc(src.held(st, sites, p.Model.Sites), func(h heldLock) bool {
 				return handed[handedKey{h.Name, b.G}] // given to another goroutine to unlock
 			})
@@ -66,7 +66,7 @@ type handedKey struct {
 	g     int64
 }
 
-func handedClasses(pr *Proc) map[handedKey]bool {
+func handedClasses(pr *proc) map[handedKey]bool {
 	out := map[handedKey]bool{}
 	for _, ev := range pr.Handoffs {
 		if ev.Acq != nil {
@@ -82,7 +82,7 @@ func blockingReason(r string) bool {
 	return r != gtrace.ReasonLock && r != gtrace.ReasonSync && r != ""
 }
 
-func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Frame, held []heldLock) Finding {
+func (p *pass) blockingFinding(pr *proc, src *sources, b *gtrace.Block, st []findings.Frame, held []heldLock) findings.Finding {
 	key := p.keyFrame(st)
 	var names, taken []string
 	released := programRelease(b)
@@ -92,7 +92,7 @@ func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Fra
 			taken = append(taken, h.Name)
 		}
 	}
-	ub := Trim(framesOf(b.Unblocker))
+	ub := trim(framesOf(b.Unblocker))
 	ukey := p.keyFrame(ub)
 	times := fmt.Sprintf("%d time", b.Count)
 	if b.Count != 1 {
@@ -100,43 +100,43 @@ func (p *Pass) blockingFinding(pr *Proc, src *sources, b *gtrace.Block, st []Fra
 	}
 	what := blockWords(b)
 	msg := fmt.Sprintf("In %s a goroutine blocked on %s in %s while holding %s, %s (%s in all, worst %s).",
-		pr.Label(), what, Where(key), strings.Join(names, ", "), times, blockDur(b.TotalNs), blockDur(b.MaxNs))
-	evs := []Evidence{{Role: fmt.Sprintf("goroutine %d blocks on %s holding %s", b.G, what, strings.Join(names, ", ")),
+		pr.Label(), what, location(key), strings.Join(names, ", "), times, findings.Duration(b.TotalNs), findings.Duration(b.MaxNs))
+	evs := []findings.Evidence{{Role: fmt.Sprintf("goroutine %d blocks on %s holding %s", b.G, what, strings.Join(names, ", ")),
 		Goroutine: b.G, Stack: orEmpty(st), Held: names}}
 	msg += releaseWords(b, released, ukey)
 	if released {
-		evs = append(evs, Evidence{Role: fmt.Sprintf("goroutine %d unblocks it", b.By), Goroutine: b.By, Stack: ub})
+		evs = append(evs, findings.Evidence{Role: fmt.Sprintf("goroutine %d unblocks it", b.By), Goroutine: b.By, Stack: ub})
 	}
 	if len(taken) > 0 {
 		msg += fmt.Sprintf(" That goroutine also acquires %s: had it wanted the lock while this %s waited, neither could have proceeded. This run did not deadlock; another interleaving does.",
 			strings.Join(taken, ", "), b.Reason)
-		return Finding{
-			ID:   fingerprint("mixed-deadlock", append([]string{b.Reason}, taken...), []string{stackFunc(key), stackFunc(ukey), pr.Process.Package}),
-			Kind: "mixed-deadlock", Severity: Error, Confidence: Predicted, Package: pr.Process.Package,
+		return findings.Finding{
+			ID:   findings.Fingerprint(findings.KindMixedDeadlock, append([]string{b.Reason}, taken...), []string{stackFunc(key), stackFunc(ukey), pr.Process.Package}),
+			Kind: findings.KindMixedDeadlock, Severity: findings.Error, Confidence: findings.Predicted, Package: pr.Process.Package,
 			Title: fmt.Sprintf("Possible mixed deadlock: %s blocks on %s holding %s, and its unblocker %s takes %s",
-				shortFunc(key.Func), b.Reason, strings.Join(taken, ", "), shortFunc(ukey.Func), strings.Join(taken, ", ")),
+				findings.ShortFunc(key.Func), b.Reason, strings.Join(taken, ", "), findings.ShortFunc(ukey.Func), strings.Join(taken, ", ")),
 			Message: msg, Locks: taken, Evidence: evs, Advice: mixedAdvice(key, taken),
 		}
 	}
 	msg += " Every other goroutine that wants the lock waits for that operation too."
-	return Finding{
-		ID:   fingerprint("blocking-under-lock", append([]string{b.Reason}, names...), []string{stackFunc(key), pr.Process.Package}),
-		Kind: "blocking-under-lock", Severity: Warning, Confidence: Observed, Package: pr.Process.Package,
-		Title:   fmt.Sprintf("%s is held across %s in %s", strings.Join(names, ", "), what, shortFunc(key.Func)),
+	return findings.Finding{
+		ID:   findings.Fingerprint(findings.KindBlockingUnderLock, append([]string{b.Reason}, names...), []string{stackFunc(key), pr.Process.Package}),
+		Kind: findings.KindBlockingUnderLock, Severity: findings.Warning, Confidence: findings.Observed, Package: pr.Process.Package,
+		Title:   fmt.Sprintf("%s is held across %s in %s", strings.Join(names, ", "), what, findings.ShortFunc(key.Func)),
 		Message: msg, Locks: names, Evidence: evs,
 		Advice: fmt.Sprintf("Release %s before %s in %s: read or copy the shared state under the lock, unlock, then block.",
-			strings.Join(names, ", "), what, Where(key)),
+			strings.Join(names, ", "), what, location(key)),
 	}
 }
 
 // releaseWords says what ended b: a goroutine of the program (released),
 // the end of another goroutine's I/O on the same file, or the runtime.
-func releaseWords(b *gtrace.Block, released bool, ukey Frame) string {
+func releaseWords(b *gtrace.Block, released bool, ukey findings.Frame) string {
 	switch {
 	case released:
-		return fmt.Sprintf(" Goroutine %d unblocked it from %s.", b.By, Where(ukey))
+		return fmt.Sprintf(" Goroutine %d unblocked it from %s.", b.By, location(ukey))
 	case ioRelease(b.Unblocker) && b.By >= 0:
-		return fmt.Sprintf(" It waited for goroutine %d, in %s, to finish its own I/O on the same file or connection; that I/O waits for no lock of the program, so the two cannot deadlock.", b.By, Where(ukey))
+		return fmt.Sprintf(" It waited for goroutine %d, in %s, to finish its own I/O on the same file or connection; that I/O waits for no lock of the program, so the two cannot deadlock.", b.By, location(ukey))
 	}
 	return " The Go runtime ended the wait (a timer, the network poller or a system call), not another goroutine of the program."
 }
@@ -220,7 +220,7 @@ func blockWords(b *gtrace.Block) string {
 // acquiring a lock of class name: it logged a contended wait for the
 // class, or a function of its unblocking stack has an acquisition site of
 // the class.
-func (p *Pass) unblockerTakes(pr *Proc, src *sources, b *gtrace.Block, name string) bool {
+func (p *pass) unblockerTakes(pr *proc, src *sources, b *gtrace.Block, name string) bool {
 	for _, c := range b.UnblockerLocks {
 		if pr.ClassName(event.Lock{Class: c}) == name {
 			return true
@@ -283,5 +283,3 @@ func funcInFile(fn string) string {
 	_, name, _ := strings.Cut(fn, ".")
 	return name
 }
-
-func blockDur(ns int64) string { return time.Duration(ns).Round(time.Microsecond).String() }

@@ -3,7 +3,7 @@ package analyzer
 import (
 	"testing"
 
-	"github.com/lockscope/lockscope/tracer/gtrace"
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
 )
 
 func unblockFrames(fns ...string) []gtrace.Frame {

@@ -5,6 +5,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 )
 
 // Default thresholds of the contention and long-hold checks (see
@@ -42,21 +45,21 @@ type lockUse struct {
 
 // siteDelay is the delay charged to one function's stacks.
 type siteDelay struct {
-	Frame Frame   // the Unlock or Lock call
-	Stack []Frame // the heaviest stack through it
+	Frame findings.Frame   // the Unlock or Lock call
+	Stack []findings.Frame // the heaviest stack through it
 	// Acquire is where a holder's critical section began, the Lock or
 	// RLock call (see siteIndex.acquireOf); zero if unknown.
-	Acquire Frame
+	Acquire findings.Frame
 	Count   int64
 	DelayNs int64
 }
 
 // runContention reports locks whose waits add up to enough to matter.
-func runContention(p *Pass) ([]Finding, error) {
+func runContention(p *pass) ([]findings.Finding, error) {
 	t := p.Input.Thresholds.limits()
 	wall := p.wallNs()
 	sites := p.lockUsers(true)
-	var out []Finding
+	var out []findings.Finding
 	for _, c := range p.contention() {
 		if !over(c.Waits, t.MinWaits) || !over(c.WaitNs, t.MinWaitNs) ||
 			t.MinWaitShare > 0 && float64(c.WaitNs) < t.MinWaitShare*float64(wall) {
@@ -68,13 +71,13 @@ func runContention(p *Pass) ([]Finding, error) {
 }
 
 // runLongHold reports locks held, or waited for, longer than LongHoldNs.
-func runLongHold(p *Pass) ([]Finding, error) {
+func runLongHold(p *pass) ([]findings.Finding, error) {
 	t := p.Input.Thresholds.limits()
 	if t.LongHoldNs < 0 {
 		return nil, nil
 	}
 	sites := p.lockUsers(false)
-	var out []Finding
+	var out []findings.Finding
 	for _, c := range p.contention() {
 		if c.MaxHoldNs < t.LongHoldNs && c.MaxWaitNs < t.LongHoldNs {
 			continue
@@ -88,27 +91,27 @@ func runLongHold(p *Pass) ([]Finding, error) {
 func over(v, min int64) bool { return min < 0 || v >= min }
 
 // wallNs is the wall time of every target process, added up.
-func (p *Pass) wallNs() int64 {
+func (p *pass) wallNs() int64 {
 	var ns int64
 	for _, pr := range p.Input.Processes {
-		ns += pr.DurationMs * int64(time.Millisecond)
+		ns += pr.Duration.Nanoseconds()
 	}
 	return ns
 }
 
 // lockUsers reads every process's block and mutex profiles, saying what
 // it could not read when warn is set.
-func (p *Pass) lockUsers(warn bool) map[string]*lockUse {
+func (p *pass) lockUsers(warn bool) map[string]*lockUse {
 	hold, wait := map[string]map[string]*siteDelay{}, map[string]map[string]*siteDelay{}
 	ix := newSiteIndex(p.Input.Sites)
 	for _, pr := range p.Input.Processes {
-		for _, kind := range []string{MutexProfile, BlockProfile} {
-			samples, err := LockProfile(p.Input.Sites, pr, kind)
+		for _, kind := range []string{tracer.MutexProfile, tracer.BlockProfile} {
+			samples, err := lockProfile(p.Input.Sites, pr, kind)
 			if err != nil && warn {
 				p.Warn("%s", err)
 			}
 			by := wait
-			if kind == MutexProfile {
+			if kind == tracer.MutexProfile {
 				by = hold
 			}
 			for _, s := range samples {
@@ -133,7 +136,7 @@ func (p *Pass) lockUsers(warn bool) map[string]*lockUse {
 }
 
 // addDelay adds a sample to its lock's entry for the sample's function.
-func addDelay(by map[string]map[string]*siteDelay, s LockSample, ix *siteIndex, kind string) {
+func addDelay(by map[string]map[string]*siteDelay, s lockSample, ix *siteIndex, kind string) {
 	if by[s.Lock] == nil {
 		by[s.Lock] = map[string]*siteDelay{}
 	}
@@ -142,7 +145,7 @@ func addDelay(by map[string]map[string]*siteDelay, s LockSample, ix *siteIndex, 
 	d := by[s.Lock][k]
 	if d == nil {
 		d = &siteDelay{Frame: f, Stack: s.Stack}
-		if kind == MutexProfile {
+		if kind == tracer.MutexProfile {
 			d.Acquire = ix.acquireOf(s.Stack, s.Lock)
 		}
 		by[s.Lock][k] = d
@@ -169,45 +172,27 @@ func heaviest(m map[string]*siteDelay) []siteDelay {
 func (d siteDelay) where() string {
 	switch {
 	case d.Acquire.Func == "":
-		return "a critical section released in " + Where(d.Frame)
+		return "a critical section released in " + location(d.Frame)
 	case sameFunc(d.Acquire.Func, d.Frame.Func) && d.Acquire.File == d.Frame.File:
-		return Where(d.Acquire)
+		return location(d.Acquire)
 	}
-	return fmt.Sprintf("%s, released in %s", Where(d.Acquire), Where(d.Frame))
+	return fmt.Sprintf("%s, released in %s", location(d.Acquire), location(d.Frame))
 }
 
 // fpKey is the name of lock in fingerprints.
-func (p *Pass) fpKey(lock string) string {
+func (p *pass) fpKey(lock string) string {
 	if c := p.Model.Classes[lock]; c != nil {
 		return c.FPKey
 	}
 	return lock
 }
 
-// dur formats nanoseconds for messages, to three significant digits or so.
-func dur(ns int64) string {
-	d := time.Duration(ns)
-	switch {
-	case d >= 10*time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= time.Second:
-		d = d.Round(10 * time.Millisecond)
-	case d >= 10*time.Millisecond:
-		d = d.Round(100 * time.Microsecond)
-	case d >= time.Millisecond:
-		d = d.Round(10 * time.Microsecond)
-	case d >= time.Microsecond:
-		d = d.Round(100 * time.Nanosecond)
-	}
-	return d.String()
-}
-
 // holdsText says what the sampled holds of c show, or "".
-func holdsText(c Contention) string {
+func holdsText(c findings.Contention) string {
 	if c.HoldSamples == 0 {
 		return ""
 	}
-	s := fmt.Sprintf(" Sampled holds (%d): %s on average, longest %s", c.HoldSamples, dur(c.HoldNs/c.HoldSamples), dur(c.MaxHoldNs))
+	s := fmt.Sprintf(" Sampled holds (%d): %s on average, longest %s", c.HoldSamples, findings.Duration(c.HoldNs/c.HoldSamples), findings.Duration(c.MaxHoldNs))
 	if c.MaxHoldSite != "" {
 		s += " (locked at " + c.MaxHoldSite + ")"
 	}
@@ -224,14 +209,14 @@ func holdersText(ls *lockUse, lock string) string {
 		if i == 3 {
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s of waits, %d handoffs)", h.where(), dur(h.DelayNs), h.Count))
+		parts = append(parts, fmt.Sprintf("%s (%s of waits, %d handoffs)", h.where(), findings.Duration(h.DelayNs), h.Count))
 	}
 	return fmt.Sprintf(" While others waited, %s was held by %s.", lock, strings.Join(parts, "; "))
 }
 
 // siteEvidence is the holders' and waiters' heaviest stacks.
-func siteEvidence(ls *lockUse, lock string) []Evidence {
-	var out []Evidence
+func siteEvidence(ls *lockUse, lock string) []findings.Evidence {
+	var out []findings.Evidence
 	if ls == nil {
 		return out
 	}
@@ -239,34 +224,34 @@ func siteEvidence(ls *lockUse, lock string) []Evidence {
 		if i < 3 {
 			taken := ""
 			if h.Acquire.Func != "" {
-				taken = " (locked at " + Where(h.Acquire) + ")"
+				taken = " (locked at " + location(h.Acquire) + ")"
 			}
-			out = append(out, Evidence{Role: fmt.Sprintf("held %s%s while others waited %s in all (%d handoffs), released at %s",
-				lock, taken, dur(h.DelayNs), h.Count, Where(h.Frame)), Stack: h.Stack})
+			out = append(out, findings.Evidence{Role: fmt.Sprintf("held %s%s while others waited %s in all (%d handoffs), released at %s",
+				lock, taken, findings.Duration(h.DelayNs), h.Count, location(h.Frame)), Stack: h.Stack})
 		}
 	}
 	for i, w := range ls.waiters {
 		if i < 3 {
-			out = append(out, Evidence{Role: fmt.Sprintf("waited %s in all for %s (%d waits) at %s",
-				dur(w.DelayNs), lock, w.Count, Where(w.Frame)), Stack: w.Stack})
+			out = append(out, findings.Evidence{Role: fmt.Sprintf("waited %s in all for %s (%d waits) at %s",
+				findings.Duration(w.DelayNs), lock, w.Count, location(w.Frame)), Stack: w.Stack})
 		}
 	}
 	return out
 }
 
 // contentionFinding describes the contention of c.
-func (p *Pass) contentionFinding(c Contention, ls *lockUse, wall int64) Finding {
-	msg := fmt.Sprintf("Goroutines waited %d times to acquire %s: %s in all", c.Waits, c.Lock, dur(c.WaitNs))
+func (p *pass) contentionFinding(c findings.Contention, ls *lockUse, wall int64) findings.Finding {
+	msg := fmt.Sprintf("Goroutines waited %d times to acquire %s: %s in all", c.Waits, c.Lock, findings.Duration(c.WaitNs))
 	if wall > 0 {
 		msg += fmt.Sprintf(", %.0f%% of the target's wall time of %s (waits of several goroutines add up)",
-			100*float64(c.WaitNs)/float64(wall), dur(wall))
+			100*float64(c.WaitNs)/float64(wall), findings.Duration(wall))
 	}
-	msg += fmt.Sprintf("; the longest single wait was %s.", dur(c.MaxWaitNs))
+	msg += fmt.Sprintf("; the longest single wait was %s.", findings.Duration(c.MaxWaitNs))
 	msg += holdsText(c) + holdersText(ls, c.Lock)
-	return Finding{
-		ID:   fingerprint("contention", []string{p.fpKey(c.Lock)}, nil),
-		Kind: "contention", Severity: Warning, Confidence: Observed,
-		Title:    fmt.Sprintf("%s is contended: %d waits, %s waited in all", c.Lock, c.Waits, dur(c.WaitNs)),
+	return findings.Finding{
+		ID:   findings.Fingerprint(findings.KindContention, []string{p.fpKey(c.Lock)}, nil),
+		Kind: findings.KindContention, Severity: findings.Warning, Confidence: findings.Observed,
+		Title:    fmt.Sprintf("%s is contended: %d waits, %s waited in all", c.Lock, c.Waits, findings.Duration(c.WaitNs)),
 		Message:  msg,
 		Locks:    []string{c.Lock},
 		Evidence: siteEvidence(ls, c.Lock),
@@ -276,7 +261,7 @@ func (p *Pass) contentionFinding(c Contention, ls *lockUse, wall int64) Finding 
 
 // contentionAdvice names the holding site to shorten and the remedies that
 // fit the lock.
-func (p *Pass) contentionAdvice(c Contention, ls *lockUse) string {
+func (p *pass) contentionAdvice(c findings.Contention, ls *lockUse) string {
 	var b strings.Builder
 	if ls != nil && len(ls.holders) > 0 {
 		fmt.Fprintf(&b, "Shorten the critical section of %s at %s, which kept others waiting longest: ", c.Lock, ls.holders[0].where())
@@ -294,22 +279,22 @@ func (p *Pass) contentionAdvice(c Contention, ls *lockUse) string {
 // longHoldFinding describes a lock held for at least long ns: a warning when
 // a goroutine was seen waiting that long, info when only a sampled hold
 // shows it.
-func (p *Pass) longHoldFinding(c Contention, ls *lockUse, long int64) Finding {
-	sev := Info
+func (p *pass) longHoldFinding(c findings.Contention, ls *lockUse, long int64) findings.Finding {
+	sev := findings.Info
 	var parts []string
 	if c.MaxWaitNs >= long {
-		sev = Warning
-		parts = append(parts, fmt.Sprintf("a goroutine waited %s for it in one go, so one holder, or several in a row, kept it that long", dur(c.MaxWaitNs)))
+		sev = findings.Warning
+		parts = append(parts, fmt.Sprintf("a goroutine waited %s for it in one go, so one holder, or several in a row, kept it that long", findings.Duration(c.MaxWaitNs)))
 	}
 	if c.MaxHoldNs >= long {
-		h := fmt.Sprintf("a sampled hold lasted %s", dur(c.MaxHoldNs))
+		h := fmt.Sprintf("a sampled hold lasted %s", findings.Duration(c.MaxHoldNs))
 		if c.MaxHoldSite != "" {
 			h += " (locked at " + c.MaxHoldSite + ")"
 		}
 		parts = append(parts, h)
 	}
-	msg := fmt.Sprintf("%s was held for longer than the long-hold threshold of %s: %s.", c.Lock, dur(long), strings.Join(parts, "; "))
-	if sev == Info {
+	msg := fmt.Sprintf("%s was held for longer than the long-hold threshold of %s: %s.", c.Lock, findings.Duration(long), strings.Join(parts, "; "))
+	if sev == findings.Info {
 		msg += " No goroutine was seen waiting that long (hold times are sampled, one acquisition in 64), so this is a latency risk rather than observed harm."
 	}
 	msg += holdersText(ls, c.Lock)
@@ -319,9 +304,9 @@ func (p *Pass) longHoldFinding(c Contention, ls *lockUse, long int64) Finding {
 	} else if c.MaxHoldSite != "" {
 		where = "the critical section locked at " + c.MaxHoldSite
 	}
-	return Finding{
-		ID:   fingerprint("long-hold", []string{p.fpKey(c.Lock)}, nil),
-		Kind: "long-hold", Severity: sev, Confidence: Observed,
+	return findings.Finding{
+		ID:   findings.Fingerprint(findings.KindLongHold, []string{p.fpKey(c.Lock)}, nil),
+		Kind: findings.KindLongHold, Severity: sev, Confidence: findings.Observed,
 		Title:    longHoldTitle(c),
 		Message:  msg,
 		Locks:    []string{c.Lock},
@@ -332,9 +317,9 @@ func (p *Pass) longHoldFinding(c Contention, ls *lockUse, long int64) Finding {
 }
 
 // longHoldTitle says what the longest hold or wait of c was.
-func longHoldTitle(c Contention) string {
+func longHoldTitle(c findings.Contention) string {
 	if c.MaxHoldNs >= c.MaxWaitNs {
-		return fmt.Sprintf("%s is held for %s at a time", c.Lock, dur(c.MaxHoldNs))
+		return fmt.Sprintf("%s is held for %s at a time", c.Lock, findings.Duration(c.MaxHoldNs))
 	}
-	return fmt.Sprintf("%s kept a goroutine waiting %s in one go", c.Lock, dur(c.MaxWaitNs))
+	return fmt.Sprintf("%s kept a goroutine waiting %s in one go", c.Lock, findings.Duration(c.MaxWaitNs))
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -21,15 +23,15 @@ func TestContentionThresholds(t *testing.T) {
 		stats      event.ClassStats
 		th         Thresholds
 		contention bool
-		longHold   string // severity, "" for none
+		longHold   findings.Severity // "" for none
 	}{
 		{"quiet", event.ClassStats{Contended: 3, WaitNs: ms, MaxWaitNs: ms / 2}, Thresholds{}, false, ""},
 		{"hot", event.ClassStats{Contended: 400, WaitNs: 900 * ms, MaxWaitNs: 20 * ms}, Thresholds{}, true, ""},
 		{"few waits", event.ClassStats{Contended: 5, WaitNs: 900 * ms, MaxWaitNs: 20 * ms}, Thresholds{}, false, ""},
 		{"small share", event.ClassStats{Contended: 400, WaitNs: 60 * ms, MaxWaitNs: ms}, Thresholds{MinWaitShare: 0.1}, false, ""},
 		{"threshold off", event.ClassStats{Contended: 3, WaitNs: ms, MaxWaitNs: ms / 2}, Thresholds{MinWaitNs: -1, MinWaitShare: -1, MinWaits: -1}, true, ""},
-		{"long wait", event.ClassStats{Contended: 2, WaitNs: 300 * ms, MaxWaitNs: 250 * ms}, Thresholds{}, false, Warning},
-		{"sampled hold only", event.ClassStats{HoldSamples: 1, HoldNs: 150 * ms, MaxHoldNs: 150 * ms}, Thresholds{}, false, Info},
+		{"long wait", event.ClassStats{Contended: 2, WaitNs: 300 * ms, MaxWaitNs: 250 * ms}, Thresholds{}, false, findings.Warning},
+		{"sampled hold only", event.ClassStats{HoldSamples: 1, HoldNs: 150 * ms, MaxHoldNs: 150 * ms}, Thresholds{}, false, findings.Info},
 		{"long-hold raised", event.ClassStats{HoldSamples: 1, HoldNs: 150 * ms, MaxHoldNs: 150 * ms}, Thresholds{LongHoldNs: 200 * ms}, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -37,7 +39,7 @@ func TestContentionThresholds(t *testing.T) {
 			tc.stats.Class = f.ids["Cache.mu"]
 			f.add(event.Event{Kind: event.KindStats, Stats: []event.ClassStats{tc.stats}})
 			in := f.input()
-			in.Processes[0].DurationMs = 1000
+			in.Processes[0].Duration = time.Second
 			in.Thresholds = tc.th
 			res := analyze(t, in)
 			if got := len(ofKind(res, "contention")) == 1; got != tc.contention {
@@ -65,39 +67,39 @@ func TestLockProfile(t *testing.T) {
 	lock, unlock := f.site("Server.mu", "Lock"), f.site("Server.mu", "Unlock")
 	lockAt, unlockAt := f.sites.Sites[lock].Frame, f.sites.Sites[unlock].Frame
 	dir := t.TempDir()
-	p := &Process{ProfilePrefix: filepath.Join(dir, "target")}
-	writeTestProfile(t, ProfilePath(p, BlockProfile),
-		[]Frame{{Func: "sync.(*Mutex).Lock"}, {Func: rt + "(*recorder).lock"}, {Func: rt + "(*Mutex).LockAt"},
+	p := &tracer.Process{ProfilePrefix: filepath.Join(dir, "target")}
+	writeTestProfile(t, p.ProfilePath(tracer.BlockProfile),
+		[]findings.Frame{{Func: "sync.(*Mutex).Lock"}, {Func: rt + "(*recorder).lock"}, {Func: rt + "(*Mutex).LockAt"},
 			{Func: "main.(*Server).get", File: lockAt.File, Line: lockAt.Line}, {Func: "runtime.goexit"}},
-		[]Frame{{Func: "runtime.chanrecv1"}, {Func: "main.worker", File: "/mod/app.go", Line: 7}},
-		[]Frame{{Func: "sync.(*Mutex).Lock"}, {Func: rt + "(*recorder).emit"}, {Func: "main.x", File: "/mod/app.go", Line: 9}})
-	writeTestProfile(t, ProfilePath(p, MutexProfile),
-		[]Frame{{Func: "sync.(*Mutex).Unlock"}, {Func: rt + "(*Mutex).Unlock"},
+		[]findings.Frame{{Func: "runtime.chanrecv1"}, {Func: "main.worker", File: "/mod/app.go", Line: 7}},
+		[]findings.Frame{{Func: "sync.(*Mutex).Lock"}, {Func: rt + "(*recorder).emit"}, {Func: "main.x", File: "/mod/app.go", Line: 9}})
+	writeTestProfile(t, p.ProfilePath(tracer.MutexProfile),
+		[]findings.Frame{{Func: "sync.(*Mutex).Unlock"}, {Func: rt + "(*Mutex).Unlock"},
 			{Func: "main.(*Server).get.deferwrap1", File: unlockAt.File, Line: unlockAt.Line},
 			{Func: "main.(*Server).get", File: unlockAt.File, Line: 99}})
 
-	block, err := LockProfile(f.sites, p, BlockProfile)
+	block, err := lockProfile(f.sites, p, tracer.BlockProfile)
 	if err != nil || len(block) != 1 {
 		t.Fatalf("block: %+v, %v; want one sample", block, err)
 	}
 	if b := block[0]; b.Lock != "Server.mu" || b.Stack[0].Func != "main.(*Server).get" || len(b.Stack) != 1 || b.DelayNs != 1000 {
 		t.Errorf("block sample: %+v", b)
 	}
-	mutex, err := LockProfile(f.sites, p, MutexProfile)
+	mutex, err := lockProfile(f.sites, p, tracer.MutexProfile)
 	if err != nil || len(mutex) != 1 {
 		t.Fatalf("mutex: %+v, %v; want one sample", mutex, err)
 	}
 	if m := mutex[0]; m.Lock != "Server.mu" || m.Stack[0].Func != "main.(*Server).get" || m.Stack[0].Line != 99 {
 		t.Errorf("mutex sample: %+v", m)
 	}
-	if none, err := LockProfile(f.sites, &Process{ProfilePrefix: filepath.Join(dir, "absent")}, BlockProfile); err != nil || none != nil {
+	if none, err := lockProfile(f.sites, &tracer.Process{ProfilePrefix: filepath.Join(dir, "absent")}, tracer.BlockProfile); err != nil || none != nil {
 		t.Errorf("missing profile: %v, %v", none, err)
 	}
 }
 
 // writeTestProfile writes a runtime-style profile with one sample of 1
 // contention and 1000ns per stack.
-func writeTestProfile(t *testing.T, path string, stacks ...[]Frame) {
+func writeTestProfile(t *testing.T, path string, stacks ...[]findings.Frame) {
 	t.Helper()
 	p := &profile.Profile{SampleType: []*profile.ValueType{{Type: "contentions", Unit: "count"}, {Type: "delay", Unit: "nanoseconds"}}}
 	for _, st := range stacks {
@@ -137,13 +139,13 @@ func TestLongHoldNamesAcquisition(t *testing.T) {
 			Frame: event.Frame{Func: "example.com/bolt.(*DB)." + s.fn, File: file, Line: s.line}})
 	}
 	dir := t.TempDir()
-	p := &Process{Run: 1, Package: "example.com/bolt", DurationMs: 1000, ProfilePrefix: filepath.Join(dir, "target"),
+	p := &tracer.Process{Run: 1, Package: "example.com/bolt", Duration: time.Second, ProfilePrefix: filepath.Join(dir, "target"),
 		Events: []event.Event{{Kind: event.KindStats, Stats: []event.ClassStats{{Class: 1, Contended: 2, WaitNs: 600 * ms, MaxWaitNs: 588 * ms}}}}}
-	writeTestProfile(t, ProfilePath(p, MutexProfile),
-		[]Frame{{Func: "sync.(*RWMutex).RUnlock"}, {Func: rt + "(*RWMutex).RUnlock"},
+	writeTestProfile(t, p.ProfilePath(tracer.MutexProfile),
+		[]findings.Frame{{Func: "sync.(*RWMutex).RUnlock"}, {Func: rt + "(*RWMutex).RUnlock"},
 			{Func: "example.com/bolt.(*DB).removeTx", File: file, Line: 877},
 			{Func: "example.com/bolt.(*Tx).Rollback", File: "/mod/tx.go", Line: 20}})
-	res := analyze(t, &Input{Sites: tab, ModuleDir: "/mod", Processes: []*Process{p}})
+	res := analyze(t, &Input{Sites: tab, ModuleDir: "/mod", Processes: []*tracer.Process{p}})
 	lh := ofKind(res, "long-hold")
 	if len(lh) != 1 {
 		t.Fatalf("long-hold findings %+v, want one", lh)

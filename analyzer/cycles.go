@@ -23,7 +23,7 @@ type cycleSearch struct {
 	accept  func(cycle []string) bool
 	steps   int
 	found   int
-	covered map[EdgeKey]bool
+	covered map[edgeKey]bool
 	rank    map[string]int
 	// cut says why the search stopped early, "" if it did not.
 	cut string
@@ -31,7 +31,7 @@ type cycleSearch struct {
 
 // search runs the enumeration and returns the truncation note, if any.
 func (s *cycleSearch) search() string {
-	s.covered = map[EdgeKey]bool{}
+	s.covered = map[edgeKey]bool{}
 	s.rank = map[string]int{}
 	for i, n := range s.g.nodes {
 		s.rank[n] = i
@@ -98,8 +98,8 @@ func (s *cycleSearch) offer(path []string) {
 }
 
 // cycleEdge is the i-th edge of cyc: cyc[i] -> cyc[i+1], wrapping.
-func cycleEdge(cyc []string, i int) EdgeKey {
-	return EdgeKey{cyc[i], cyc[(i+1)%len(cyc)]}
+func cycleEdge(cyc []string, i int) edgeKey {
+	return edgeKey{cyc[i], cyc[(i+1)%len(cyc)]}
 }
 
 func contains(s []string, x string) bool {

@@ -3,6 +3,8 @@ package analyzer
 import (
 	"strings"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -13,7 +15,7 @@ import (
 
 // runHangOrDeadlock is the hang check: the hangs found at the deadline
 // (hang.go) and the lock deadlocks found when they formed.
-func runHangOrDeadlock(p *Pass) ([]Finding, error) {
+func runHangOrDeadlock(p *pass) ([]findings.Finding, error) {
 	out, err := runHang(p)
 	if err != nil {
 		return nil, err
@@ -30,9 +32,9 @@ func runHangOrDeadlock(p *Pass) ([]Finding, error) {
 
 // deadlockFinding is the hang finding of the cycle in ev, as hang.go
 // words it for a cycle seen at the deadline, with its timeline.
-func (p *Pass) deadlockFinding(pr *Proc, ev *event.Event) Finding {
-	h := &hang{p: p, pr: pr, w: newWaitFor(pr, ev), stack: ParseDump(ev.Dump)}
-	h.dump = stackByID(h.stack)
+func (p *pass) deadlockFinding(pr *proc, ev *event.Event) findings.Finding {
+	h := &hang{p: p, pr: pr, w: newWaitFor(pr, ev), stack: gotext.ParseDump(ev.Dump)}
+	h.dump = gotext.StackByID(h.stack)
 	cyc := h.w.cycle()
 	if cyc == nil { // the runtime's cycle goes through a queued writer
 		for _, g := range ev.Goroutines {
@@ -45,7 +47,7 @@ func (p *Pass) deadlockFinding(pr *Proc, ev *event.Event) Finding {
 		f.Message = strings.Replace(f.Message, atDeadline, "deadlocked: the lock runtime found", 1)
 	}
 	f.Message += " The cycle was found when it formed, and the target was stopped then."
-	f.Kind, f.Severity, f.Confidence, f.Package = "hang", Error, Observed, pr.Process.Package
+	f.Kind, f.Severity, f.Confidence, f.Package = findings.KindHang, findings.Error, findings.Observed, pr.Process.Package
 	f.Timeline = p.newTimeline(pr, h.w, cyc, cyc)
 	return f
 }

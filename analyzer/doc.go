@@ -5,18 +5,24 @@
 //
 // # Checks
 //
-// Each kind of finding is produced by a [Check]: a value carrying the kind's
-// title, default severity, documentation and generic advice (the text behind
-// `lockscope explain`) and a Run function. [Checks] lists them in a stable
-// order; [Lookup] finds one by kind. A Run function returns findings; it
-// returns an error only when the check itself broke. Kinds produced by
-// other parts of lockscope (the execution tracer, the race detector) are
-// listed with a nil Run so that every documented kind can be explained.
+// Each kind of finding of the catalogue (findings.Checks, which documents
+// it) is produced by a check: a value with the kind and a run function
+// that returns the check's findings and, for checks that build on it, a
+// result. A check names the checks it builds on, as go/analysis's
+// Requires does, and reads their results from the ones it is given; the
+// runner runs each check after those, so no check depends on the order of
+// the list. The lock-order check hands on the edges of its cycles (the
+// graph marks them), the mixed-deadlock check the goroutines it described
+// (the exit check then does not describe them again).
+//
+// The parsers of what the Go runtime writes as text (goroutine dumps, race
+// reports) are in internal/gotext, the execution-trace reader in
+// internal/gtrace.
 //
 // # The model
 //
-// [Analyze] decodes every process's events once into a [Model] and hands
-// checks a [Pass]. The model resolves lock classes to names through the
+// [Analyze] decodes every process's events (tracer.Process, as the runner
+// recorded them) once into a model and hands checks a pass. The model resolves lock classes to names through the
 // site table (static class IDs are shared by all processes) and KindSite
 // events (dynamic, negative IDs are per process and are named "Func:line"
 // after their site), names instances ("Account.mu#2 (first locked at

@@ -3,10 +3,14 @@ package analyzer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 )
 
-func runFailure(p *Pass) ([]Finding, error) {
-	var out []Finding
+func runFailure(p *pass) ([]findings.Finding, error) {
+	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		if f, ok := p.failure(pr); ok {
 			out = append(out, f)
@@ -18,42 +22,42 @@ func runFailure(p *Pass) ([]Finding, error) {
 // failure describes why pr failed, unless it did not or another check
 // explains it (a hang, a recorded lock misuse that ended the process, data
 // races alone).
-func (p *Pass) failure(pr *Proc) (Finding, bool) {
+func (p *pass) failure(pr *proc) (findings.Finding, bool) {
 	proc := pr.Process
 	failed := proc.StartError != "" || proc.ExitCode != 0 || proc.Signal != ""
 	if !failed || proc.TimedOut || len(pr.Misuse) > 0 || p.raceOnlyFailure(proc) {
-		return Finding{}, false
+		return findings.Finding{}, false
 	}
 	c := diagnose(proc)
-	f := Finding{
-		Kind: "target-failure", Severity: Error, Confidence: Observed, Package: proc.Package,
+	f := findings.Finding{
+		Kind: findings.KindTargetFailure, Severity: findings.Error, Confidence: findings.Observed, Package: proc.Package,
 		Title:    fmt.Sprintf("%s: %s", subject(proc), c.title),
 		Message:  fmt.Sprintf("%s %s: %s.", pr.Label(), exitWords(proc), c.cause),
 		Locks:    []string{},
-		Evidence: []Evidence{},
+		Evidence: []findings.Evidence{},
 		Advice:   c.advice,
 	}
 	if len(c.tests) > 0 {
 		f.Message += " Failed tests: " + strings.Join(c.tests, ", ") + "."
 	}
 	var funcs []string
-	if gs := ParseDump(proc.Output); len(gs) > 0 && c.kind != "tests" {
-		st := Trim(gs[0].Frames)
-		f.Evidence = append(f.Evidence, Evidence{Role: fmt.Sprintf("goroutine %d [%s] when the process died", gs[0].ID, gs[0].State), Goroutine: gs[0].ID, Stack: st})
+	if gs := gotext.ParseDump(proc.OutputTail); len(gs) > 0 && c.kind != "tests" {
+		st := trim(gs[0].Frames)
+		f.Evidence = append(f.Evidence, findings.Evidence{Role: fmt.Sprintf("goroutine %d [%s] when the process died", gs[0].ID, gs[0].State), Goroutine: gs[0].ID, Stack: st})
 		funcs = append(funcs, stackFunc(p.keyFrame(st)))
 	}
-	f.ID = fingerprint(f.Kind, nil, append(funcs, proc.Package, c.kind))
+	f.ID = findings.Fingerprint(f.Kind, nil, append(funcs, proc.Package, c.kind))
 	return f, true
 }
 
-func subject(proc *Process) string {
+func subject(proc *tracer.Process) string {
 	if proc.Package != "" {
 		return proc.Package
 	}
 	return "the target"
 }
 
-func exitWords(proc *Process) string {
+func exitWords(proc *tracer.Process) string {
 	switch {
 	case proc.StartError != "":
 		return "could not be started"
@@ -73,12 +77,12 @@ type cause struct {
 }
 
 // diagnose finds a one-line cause in the output, most specific first.
-func diagnose(proc *Process) cause {
+func diagnose(proc *tracer.Process) cause {
 	if proc.StartError != "" {
 		return cause{kind: "start", title: "could not start", cause: firstLine(proc.StartError),
 			advice: "Fix the build or start error shown; lockscope could not run the target."}
 	}
-	lines := strings.Split(proc.Output, "\n")
+	lines := strings.Split(proc.OutputTail, "\n")
 	if l, ok := findPrefix(lines, "panic: "); ok {
 		return cause{kind: "panic", title: "panicked: " + strings.TrimPrefix(l, "panic: "), cause: l,
 			advice: "Fix the panic at the top frame of the panicking goroutine's stack; a panic recovered elsewhere while a lock is held also leaks that lock."}
@@ -155,18 +159,18 @@ func lastLine(lines []string) string {
 // that does not build, an instrumentation error — so that CI still finds a
 // findings.json saying what happened. cause's text is kept whole in the
 // message; the title carries its first line.
-func Failure(target Target, tool Tool, cause error) *Result {
+func Failure(target findings.Target, tool findings.Tool, cause error) *findings.Result {
 	text := strings.TrimSpace(cause.Error())
 	first, _, _ := strings.Cut(text, "\n")
-	f := Finding{
-		Kind: "target-failure", Severity: Error, Confidence: Observed,
+	f := findings.Finding{
+		Kind: findings.KindTargetFailure, Severity: findings.Error, Confidence: findings.Observed,
 		Title:    "lockscope could not run the target: " + first,
 		Message:  text,
 		Locks:    []string{},
-		Evidence: []Evidence{},
+		Evidence: []findings.Evidence{},
 		Advice:   "Fix the error above (for a build failure, the compiler's output is on standard error), then run lockscope again.",
 		Count:    1,
 	}
-	f.ID = fingerprint(f.Kind, nil, []string{target.Kind, target.Name, "abort"})
-	return &Result{Version: 1, Tool: tool, Target: target, Findings: []Finding{f}}
+	f.ID = findings.Fingerprint(f.Kind, nil, []string{target.Kind, target.Name, "abort"})
+	return &findings.Result{Version: 1, Tool: tool, Target: target, Findings: []findings.Finding{f}}
 }

@@ -29,9 +29,9 @@ const maxChoices = 4096
 
 // feasible reports whether some choice of c's observations can deadlock,
 // and marks the observations of such choices in c.witnesses.
-func (p *Pass) feasible(c *cycle) bool {
+func (p *pass) feasible(c *cycle) bool {
 	k := len(c.nodes)
-	opts := make([][]*Observation, k)
+	opts := make([][]*observation, k)
 	total := 1
 	for i, obs := range c.obs {
 		opts[i] = distinctObs(c.level, obs)
@@ -39,8 +39,8 @@ func (p *Pass) feasible(c *cycle) bool {
 			return true
 		}
 	}
-	c.witnesses = map[*Observation]bool{}
-	choice := make([]*Observation, k)
+	c.witnesses = map[*observation]bool{}
+	choice := make([]*observation, k)
 	var try func(i int)
 	try = func(i int) {
 		if i == k {
@@ -62,9 +62,9 @@ func (p *Pass) feasible(c *cycle) bool {
 
 // distinctObs keeps one observation per held-lock signature (classes and
 // modes held, the mode acquired): the rest decide nothing new.
-func distinctObs(lv *orderLevel, obs []*Observation) []*Observation {
+func distinctObs(lv *orderLevel, obs []*observation) []*observation {
 	seen := map[string]bool{}
-	var out []*Observation
+	var out []*observation
 	for _, o := range obs {
 		k := obsSignature(lv, o)
 		if !seen[k] {
@@ -75,7 +75,7 @@ func distinctObs(lv *orderLevel, obs []*Observation) []*Observation {
 	return out
 }
 
-func obsSignature(lv *orderLevel, o *Observation) string {
+func obsSignature(lv *orderLevel, o *observation) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s>%s;", o.HeldIdx, modeOf(o.Held()), modeOf(*o.Event.Acq))
 	keys := lv.heldKeys(o)
@@ -89,7 +89,7 @@ func obsSignature(lv *orderLevel, o *Observation) string {
 // Held locks conflict by the level's node keys: classes in the class
 // graph, instances in the instance graph (two Account.mu instances are
 // two locks).
-func (p *Pass) canDeadlock(c *cycle, choice []*Observation) bool {
+func (p *pass) canDeadlock(c *cycle, choice []*observation) bool {
 	held := map[string][]event.Mode{} // node key -> modes, one per holding goroutine
 	classes := map[string]bool{}      // the classes any goroutine holds
 	for _, o := range choice {
@@ -133,7 +133,7 @@ func (p *Pass) canDeadlock(c *cycle, choice []*Observation) bool {
 // only when it holds something new, so one made holding nothing leaves no
 // trace: a site seen only under G is taken as gated by G). A class written
 // at a dynamic site, or at a site with neither, has no writer gate.
-func (p *Pass) writerGates(cls string) []string {
+func (p *pass) writerGates(cls string) []string {
 	if g, ok := p.gates[cls]; ok {
 		return g
 	}
@@ -145,7 +145,7 @@ func (p *Pass) writerGates(cls string) []string {
 	return g
 }
 
-func (p *Pass) computeWriterGates(cls string) []string {
+func (p *pass) computeWriterGates(cls string) []string {
 	tab := p.Model.Sites
 	recorded, dynamic := p.recordedWriterGates(cls)
 	if dynamic {
@@ -184,7 +184,7 @@ func (p *Pass) computeWriterGates(cls string) []string {
 // recordedWriterGates returns, per Lock site of cls, the classes write-held
 // at every recorded write acquisition of cls there; dynamic is set when cls
 // was write-locked at a site the site table does not know.
-func (p *Pass) recordedWriterGates(cls string) (map[int32][]string, bool) {
+func (p *pass) recordedWriterGates(cls string) (map[int32][]string, bool) {
 	sets := map[int32]map[string]bool{}
 	for _, pr := range p.Model.Procs {
 		for _, ev := range pr.Edges {

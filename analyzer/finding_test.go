@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -32,8 +34,8 @@ func TestMisuse(t *testing.T) {
 				f.add(event.Event{Kind: tt.kind, Goroutine: 4, Held: []event.Lock{l}, Acq: &l, Stack: f.stack("deposit")})
 			}
 			res := analyze(t, f.input())
-			got := ofKind(res, string(tt.kind))
-			if len(got) != 1 || got[0].Title != tt.title || got[0].Confidence != Observed {
+			got := ofKind(res, findings.Kind(tt.kind))
+			if len(got) != 1 || got[0].Title != tt.title || got[0].Confidence != findings.Observed {
 				t.Fatalf("got %+v", got)
 			}
 			if len(ofKind(res, "target-failure")) != 0 {
@@ -54,10 +56,10 @@ func TestLockLeak(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("got %d leaks: %+v", len(got), got)
 	}
-	if got[0].Severity != Error || got[0].Locks[0] != "A.mu" || !strings.Contains(got[0].Message, "ended without unlocking") {
+	if got[0].Severity != findings.Error || got[0].Locks[0] != "A.mu" || !strings.Contains(got[0].Message, "ended without unlocking") {
 		t.Errorf("ended leak = %+v", got[0])
 	}
-	if got[1].Severity != Warning || got[1].Locks[0] != "B.mu" || !strings.Contains(got[1].Message, "still held it") {
+	if got[1].Severity != findings.Warning || got[1].Locks[0] != "B.mu" || !strings.Contains(got[1].Message, "still held it") {
 		t.Errorf("alive leak = %+v", got[1])
 	}
 }
@@ -96,7 +98,7 @@ func TestHangCycle(t *testing.T) {
 	if top := h[0].Evidence[0].Stack[0]; top.Func != "example.com/app.transfer" || top.Line != 40 {
 		t.Errorf("evidence stack top = %+v", top)
 	}
-	if c := ofKind(res, "lock-order-cycle"); len(c) != 1 || c[0].Confidence != Observed {
+	if c := ofKind(res, "lock-order-cycle"); len(c) != 1 || c[0].Confidence != findings.Observed {
 		t.Errorf("cycle confirmed by the snapshot should be observed: %+v", c)
 	}
 	if len(ofKind(res, "target-failure")) != 0 {
@@ -122,7 +124,7 @@ func TestHangNamesUnsettled(t *testing.T) {
 func TestHangWithoutSnapshot(t *testing.T) {
 	in := newFixture().input()
 	in.Processes[0].TimedOut = true
-	in.Processes[0].Output = "SIGQUIT: quit\n\n" + hangDump
+	in.Processes[0].OutputTail = "SIGQUIT: quit\n\n" + hangDump
 	h := ofKind(analyze(t, in), "hang")
 	if len(h) != 1 || !strings.Contains(h[0].Message, "did not answer") || len(h[0].Evidence) != 2 {
 		t.Fatalf("hang = %+v", h)
@@ -132,12 +134,12 @@ func TestHangWithoutSnapshot(t *testing.T) {
 func TestTargetFailure(t *testing.T) {
 	in := newFixture().input()
 	in.Processes[0].ExitCode = 1
-	in.Processes[0].Output = "=== RUN   TestA\n--- FAIL: TestA (0.00s)\n    a_test.go:9: boom\n--- FAIL: TestB/sub (0.01s)\nFAIL\nFAIL\texample.com/app\t0.01s\n"
+	in.Processes[0].OutputTail = "=== RUN   TestA\n--- FAIL: TestA (0.00s)\n    a_test.go:9: boom\n--- FAIL: TestB/sub (0.01s)\nFAIL\nFAIL\texample.com/app\t0.01s\n"
 	got := ofKind(analyze(t, in), "target-failure")
 	if len(got) != 1 || !strings.Contains(got[0].Message, "Failed tests: TestA, TestB/sub.") {
 		t.Fatalf("got %+v", got)
 	}
-	in.Processes[0].Output = "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 6 [running]:\nexample.com/app.get()\n\t/mod/app.go:7 +0x1d\n"
+	in.Processes[0].OutputTail = "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 6 [running]:\nexample.com/app.get()\n\t/mod/app.go:7 +0x1d\n"
 	got = ofKind(analyze(t, in), "target-failure")
 	if len(got) != 1 || !strings.Contains(got[0].Title, "panicked: runtime error") || got[0].Evidence[0].Stack[0].Func != "example.com/app.get" {
 		t.Fatalf("got %+v", got)
@@ -153,7 +155,7 @@ func TestDeterministic(t *testing.T) {
 		f.edge(4, "ba", f.w("A.mu", 1), f.w("B.mu", 2))
 		f.add(event.Event{Kind: event.KindStats, Stats: []event.ClassStats{{Class: 1, Contended: 3, WaitNs: 10}, {Class: 2, Contended: 1, WaitNs: 50}}})
 		in := f.input()
-		in.Processes = append(in.Processes, &Process{Run: 2, Package: "example.com/app", Events: f.evs})
+		in.Processes = append(in.Processes, &tracer.Process{Run: 2, Package: "example.com/app", Events: f.evs})
 		b, err := json.Marshal(analyze(t, in))
 		if err != nil {
 			t.Fatal(err)
@@ -164,7 +166,7 @@ func TestDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Fatalf("two analyses differ:\n%s\n%s", a, b)
 	}
-	var res Result
+	var res findings.Result
 	if err := json.Unmarshal(a, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +182,11 @@ func TestChecksDocumentEveryKind(t *testing.T) {
 	kinds := []string{"lock-order-cycle", "double-lock", "recursive-rlock", "unlock-of-unlocked", "mixed-deadlock",
 		"blocking-under-lock", "blocked-forever", "hang", "data-race", "contention", "long-hold", "lock-leak", "target-failure",
 		"unexplained-suppression"}
-	if len(Checks()) != len(kinds) {
-		t.Errorf("%d checks, want %d", len(Checks()), len(kinds))
+	if len(findings.Checks()) != len(kinds) {
+		t.Errorf("%d checks, want %d", len(findings.Checks()), len(kinds))
 	}
 	for _, k := range kinds {
-		c := Lookup(k)
+		c := findings.Lookup(findings.Kind(k))
 		if c == nil || c.Title == "" || c.Doc == "" || c.Advice == "" || c.Severity == "" {
 			t.Errorf("kind %s is not documented: %+v", k, c)
 		}
@@ -193,13 +195,14 @@ func TestChecksDocumentEveryKind(t *testing.T) {
 
 func TestWarnings(t *testing.T) {
 	f := newFixture()
-	f.add(event.Event{Kind: event.KindOverflow, Reason: "chain"})
-	f.add(event.Event{Kind: event.KindOverflow, Reason: "held-depth"})
+	f.add(event.Event{Kind: event.KindOverflow, Reason: event.OverflowChains})
+	f.add(event.Event{Kind: event.KindOverflow, Reason: event.OverflowHeldDepth})
+	f.add(event.Event{Kind: event.KindOverflow, Reason: event.OverflowOrdinals})
 	in := f.input()
 	in.Processes[0].EventWarnings = []string{"event log ends in a truncated record (line 9, 40 bytes lost)"}
 	w := analyze(t, in).Warnings
-	if len(w) != 3 || !strings.HasPrefix(w[0], "run 1 of example.com/app: event log ends") || !strings.Contains(w[1], "chain table filled up") ||
-		!strings.Contains(w[2], "more than 16 locks") || !strings.Contains(w[2], "lock-order cycles") {
+	if len(w) != 4 || !strings.HasPrefix(w[0], "run 1 of example.com/app: event log ends") || !strings.Contains(w[1], "table of lock chains filled up") ||
+		!strings.Contains(w[2], "more than 16 locks") || !strings.Contains(w[2], "lock-order cycles") || !strings.Contains(w[3], "instance numbers") {
 		t.Fatalf("warnings = %q", w)
 	}
 }
@@ -232,7 +235,7 @@ func TestLockLeakAcrossFunctions(t *testing.T) {
 }
 
 func TestFingerprintIgnoresTestNames(t *testing.T) {
-	base := fingerprint("double-lock", []string{"A.mu"}, []string{"bank.TestTransfer.func1"})
+	base := findings.Fingerprint("double-lock", []string{"A.mu"}, []string{"bank.TestTransfer.func1"})
 	tests := []struct {
 		fn   string
 		same bool
@@ -244,7 +247,7 @@ func TestFingerprintIgnoresTestNames(t *testing.T) {
 		{"bank.Transfer.func1", false},
 	}
 	for _, tt := range tests {
-		if got := fingerprint("double-lock", []string{"A.mu"}, []string{tt.fn}) == base; got != tt.same {
+		if got := findings.Fingerprint("double-lock", []string{"A.mu"}, []string{tt.fn}) == base; got != tt.same {
 			t.Errorf("%s: same ID = %v, want %v", tt.fn, got, tt.same)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -80,11 +82,11 @@ func (f *fixture) inst(class string, inst, ordinal int64) {
 func (f *fixture) add(ev event.Event) { f.evs = append(f.evs, ev) }
 
 func (f *fixture) input() *Input {
-	return &Input{Sites: f.sites, ModuleDir: "/mod", Target: Target{Kind: "test", Name: "./...", Runs: 1},
-		Processes: []*Process{{Run: 1, Package: "example.com/app", Events: f.evs}}}
+	return &Input{Sites: f.sites, ModuleDir: "/mod", Target: findings.Target{Kind: "test", Name: "./...", Runs: 1},
+		Processes: []*tracer.Process{{Run: 1, Package: "example.com/app", Events: f.evs}}}
 }
 
-func analyze(t *testing.T, in *Input) *Result {
+func analyze(t *testing.T, in *Input) *findings.Result {
 	t.Helper()
 	res, err := Analyze(in)
 	if err != nil {
@@ -94,8 +96,8 @@ func analyze(t *testing.T, in *Input) *Result {
 }
 
 // ofKind returns the findings of kind.
-func ofKind(res *Result, kind string) []Finding {
-	var out []Finding
+func ofKind(res *findings.Result, kind findings.Kind) []findings.Finding {
+	var out []findings.Finding
 	for _, f := range res.Findings {
 		if f.Kind == kind {
 			out = append(out, f)

@@ -4,33 +4,34 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
-// OrderGraph is the lock-order graph over all processes. Class edges are
+// orderGraph is the lock-order graph over all processes. Class edges are
 // keyed by class name; same-class edges are also kept per pair of
 // instances, keyed by instance (see instKey), since they are judged there.
-type OrderGraph struct {
-	Class map[EdgeKey]*OrderEdge
-	Inst  map[EdgeKey]*OrderEdge
+type orderGraph struct {
+	Class map[edgeKey]*orderEdge
+	Inst  map[edgeKey]*orderEdge
 	// instName and instClass describe the nodes of Inst.
 	instName  map[string]string
 	instClass map[string]string
 }
 
-// EdgeKey is a directed edge between two node keys.
-type EdgeKey struct{ From, To string }
+// edgeKey is a directed edge between two node keys.
+type edgeKey struct{ From, To string }
 
-// OrderEdge is "To was acquired while From was held", with every recorded
+// orderEdge is "To was acquired while From was held", with every recorded
 // observation of it.
-type OrderEdge struct {
+type orderEdge struct {
 	From, To string
-	Obs      []*Observation
+	Obs      []*observation
 }
 
-// Observation is one recorded acquisition behind an edge.
-type Observation struct {
-	Proc  *Proc
+// observation is one recorded acquisition behind an edge.
+type observation struct {
+	Proc  *proc
 	Event *event.Event // the KindEdge event: Goroutine, Held, Acq, Stack, Others
 	// HeldIdx is the index in Event.Held of the edge's From lock.
 	HeldIdx int
@@ -43,13 +44,13 @@ type Observation struct {
 }
 
 // Held is the edge's From lock as held in this observation.
-func (o *Observation) Held() event.Lock { return o.Event.Held[o.HeldIdx] }
+func (o *observation) Held() event.Lock { return o.Event.Held[o.HeldIdx] }
 
 // Try says the acquisition was a TryLock, which never blocks.
-func (o *Observation) Try() bool { return o.Event.Acq.Try }
+func (o *observation) Try() bool { return o.Event.Acq.Try }
 
 // Modes is the held/acquired mode pair, "w->r".
-func (o *Observation) Modes() string {
+func (o *observation) Modes() string {
 	return fmt.Sprintf("%s->%s", modeOf(o.Held()), modeOf(*o.Event.Acq))
 }
 
@@ -61,13 +62,13 @@ func modeOf(l event.Lock) event.Mode {
 }
 
 // instKey identifies the instance of l across processes.
-func instKey(p *Proc, l event.Lock) string {
+func instKey(p *proc, l event.Lock) string {
 	return fmt.Sprintf("%d/%d/%#x", p.Index, l.Class, l.Inst)
 }
 
 // buildOrder builds the lock-order graph from every process's edges.
-func buildOrder(m *Model) *OrderGraph {
-	g := &OrderGraph{Class: map[EdgeKey]*OrderEdge{}, Inst: map[EdgeKey]*OrderEdge{},
+func buildOrder(m *model) *orderGraph {
+	g := &orderGraph{Class: map[edgeKey]*orderEdge{}, Inst: map[edgeKey]*orderEdge{},
 		instName: map[string]string{}, instClass: map[string]string{}}
 	for _, p := range m.Procs {
 		handed := handedOff(p)
@@ -85,7 +86,7 @@ func buildOrder(m *Model) *OrderGraph {
 // goroutine handed to another goroutine to unlock: the order of such a
 // lock is not this goroutine's (it may long have been released in all but
 // name when the edge was recorded).
-func (g *OrderGraph) addEvent(p *Proc, ev *event.Event, handed map[[2]int64]bool) {
+func (g *orderGraph) addEvent(p *proc, ev *event.Event, handed map[[2]int64]bool) {
 	classes := make([]string, len(ev.Held))
 	insts := make([]string, len(ev.Held))
 	for i, h := range ev.Held {
@@ -98,7 +99,7 @@ func (g *OrderGraph) addEvent(p *Proc, ev *event.Event, handed map[[2]int64]bool
 		if handed[[2]int64{h.Inst, ev.Goroutine}] {
 			continue
 		}
-		o := &Observation{Proc: p, Event: ev, HeldIdx: i, HeldClasses: classes, HeldInsts: insts}
+		o := &observation{Proc: p, Event: ev, HeldIdx: i, HeldClasses: classes, HeldInsts: insts}
 		o.Gate = gateOf(ev.Held, classes, classes[i], to)
 		g.add(g.Class, classes[i], to, o)
 		if classes[i] == to && insts[i] != toInst {
@@ -109,7 +110,7 @@ func (g *OrderGraph) addEvent(p *Proc, ev *event.Event, handed map[[2]int64]bool
 
 // handedOff lists the (instance, holder goroutine) pairs of p whose lock
 // another goroutine released, from KindHandoff events.
-func handedOff(p *Proc) map[[2]int64]bool {
+func handedOff(p *proc) map[[2]int64]bool {
 	out := map[[2]int64]bool{}
 	for _, ev := range p.Handoffs {
 		out[[2]int64{ev.Inst, ev.Goroutine}] = true
@@ -117,7 +118,7 @@ func handedOff(p *Proc) map[[2]int64]bool {
 	return out
 }
 
-func (g *OrderGraph) inst(p *Proc, l event.Lock) string {
+func (g *orderGraph) inst(p *proc, l event.Lock) string {
 	k := instKey(p, l)
 	if _, ok := g.instName[k]; !ok {
 		g.instName[k] = p.InstName(l)
@@ -126,11 +127,11 @@ func (g *OrderGraph) inst(p *Proc, l event.Lock) string {
 	return k
 }
 
-func (g *OrderGraph) add(m map[EdgeKey]*OrderEdge, from, to string, o *Observation) {
-	k := EdgeKey{from, to}
+func (g *orderGraph) add(m map[edgeKey]*orderEdge, from, to string, o *observation) {
+	k := edgeKey{from, to}
 	e := m[k]
 	if e == nil {
-		e = &OrderEdge{From: from, To: to}
+		e = &orderEdge{From: from, To: to}
 		m[k] = e
 	}
 	e.Obs = append(e.Obs, o)
@@ -149,7 +150,7 @@ func gateOf(held []event.Lock, classes []string, from, to string) []string {
 }
 
 // markWritten records the modes of locks seen outside edges.
-func (p *Proc) markWritten() {
+func (p *proc) markWritten() {
 	mark := func(ls []event.Lock) {
 		for _, l := range ls {
 			p.Class(l)
@@ -168,8 +169,8 @@ func (p *Proc) markWritten() {
 }
 
 // sortedEdges returns m's edges ordered by From, then To.
-func sortedEdges(m map[EdgeKey]*OrderEdge) []*OrderEdge {
-	out := make([]*OrderEdge, 0, len(m))
+func sortedEdges(m map[edgeKey]*orderEdge) []*orderEdge {
+	out := make([]*orderEdge, 0, len(m))
 	for _, e := range m {
 		out = append(out, e)
 	}
@@ -198,22 +199,22 @@ func sortedUnique(s []string) []string {
 
 // resultGraph is the lock-order graph as findings.json shows it. inCycle
 // holds the class edges of reported cycles.
-func (p *Pass) resultGraph(inCycle map[EdgeKey]bool) Graph {
-	g := Graph{Nodes: []Node{}, Edges: []Edge{}}
+func (p *pass) resultGraph(inCycle map[edgeKey]bool) findings.Graph {
+	g := findings.Graph{Nodes: []findings.Node{}, Edges: []findings.Edge{}}
 	nodes := map[string]bool{}
 	for _, e := range sortedEdges(p.Model.Order.Class) {
 		nodes[e.From], nodes[e.To] = true, true
-		g.Edges = append(g.Edges, p.resultEdge(e, inCycle[EdgeKey{e.From, e.To}]))
+		g.Edges = append(g.Edges, p.resultEdge(e, inCycle[edgeKey{e.From, e.To}]))
 	}
 	for _, n := range sortedKeys(nodes) {
 		c := p.Model.Classes[n]
-		g.Nodes = append(g.Nodes, Node{Name: n, Kind: c.Kind, RW: c.RW})
+		g.Nodes = append(g.Nodes, findings.Node{Name: n, Kind: c.Kind, RW: c.RW})
 	}
 	return g
 }
 
-func (p *Pass) resultEdge(e *OrderEdge, inCycle bool) Edge {
-	out := Edge{From: e.From, To: e.To, Count: len(e.Obs), Witness: []Evidence{}, InCycle: inCycle, TryOnly: true}
+func (p *pass) resultEdge(e *orderEdge, inCycle bool) findings.Edge {
+	out := findings.Edge{From: e.From, To: e.To, Count: len(e.Obs), Witness: []findings.Evidence{}, InCycle: inCycle, TryOnly: true}
 	var modes []string
 	for i, o := range e.Obs {
 		m := o.Modes()

@@ -5,21 +5,23 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
-	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // maxListed bounds the goroutines a hang finding lists.
 const maxListed = 10
 
-func runHang(p *Pass) ([]Finding, error) {
-	var out []Finding
+func runHang(p *pass) ([]findings.Finding, error) {
+	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		if !pr.Process.TimedOut {
 			continue
 		}
 		f := p.hangFinding(pr)
-		f.Kind, f.Severity, f.Confidence, f.Package = "hang", Error, Observed, pr.Process.Package
+		f.Kind, f.Severity, f.Confidence, f.Package = findings.KindHang, findings.Error, findings.Observed, pr.Process.Package
 		out = append(out, f)
 	}
 	return out, nil
@@ -27,23 +29,23 @@ func runHang(p *Pass) ([]Finding, error) {
 
 // hang gathers what is known about one hung process.
 type hang struct {
-	p     *Pass
-	pr    *Proc
+	p     *pass
+	pr    *proc
 	w     *waitFor // nil without a snapshot
-	dump  map[int64]*Stack
-	stack []Stack
+	dump  map[int64]*gotext.Stack
+	stack []gotext.Stack
 }
 
-func (p *Pass) hangFinding(pr *Proc) Finding {
+func (p *pass) hangFinding(pr *proc) findings.Finding {
 	h := &hang{p: p, pr: pr}
 	snap := latestSnapshot(pr)
 	if snap != nil {
 		h.w = newWaitFor(pr, snap)
-		h.stack = ParseDump(snap.Dump)
+		h.stack = gotext.ParseDump(snap.Dump)
 	} else {
-		h.stack = ParseDump(pr.Process.Output)
+		h.stack = gotext.ParseDump(pr.Process.OutputTail)
 	}
-	h.dump = stackByID(h.stack)
+	h.dump = gotext.StackByID(h.stack)
 	switch {
 	case h.w != nil && h.w.cycle() != nil:
 		f := h.cycleFinding(h.w.cycle())
@@ -58,10 +60,10 @@ func (p *Pass) hangFinding(pr *Proc) Finding {
 }
 
 // goroutineEvidence is g's stack from the dump, with role.
-func (h *hang) goroutineEvidence(id int64, role string, held []string) Evidence {
-	ev := Evidence{Role: role, Goroutine: id, Held: held, Stack: []Frame{}}
+func (h *hang) goroutineEvidence(id int64, role string, held []string) findings.Evidence {
+	ev := findings.Evidence{Role: role, Goroutine: id, Held: held, Stack: []findings.Frame{}}
 	if s := h.dump[id]; s != nil {
-		ev.Stack = Trim(s.Frames)
+		ev.Stack = trim(s.Frames)
 	}
 	return ev
 }
@@ -69,16 +71,16 @@ func (h *hang) goroutineEvidence(id int64, role string, held []string) Evidence 
 // keyFunc is the function locating goroutine id's stack, "" if unknown.
 func (h *hang) keyFunc(id int64) string {
 	if s := h.dump[id]; s != nil {
-		return stackFunc(h.p.keyFrame(Trim(s.Frames)))
+		return stackFunc(h.p.keyFrame(trim(s.Frames)))
 	}
 	return ""
 }
 
 func (h *hang) waitedFor(g *event.Goroutine) string { return h.w.waited(g) }
 
-func (h *hang) cycleFinding(cyc []int64) Finding {
+func (h *hang) cycleFinding(cyc []int64) findings.Finding {
 	var parts, locks, funcs []string
-	var evs []Evidence
+	var evs []findings.Evidence
 	for i, id := range cyc {
 		g := h.w.gs[id]
 		want, next := h.pr.InstName(*g.Waiting), cyc[(i+1)%len(cyc)]
@@ -90,8 +92,8 @@ func (h *hang) cycleFinding(cyc []int64) Finding {
 		evs = append(evs, h.goroutineEvidence(id, line, held))
 	}
 	locks = sortedUnique(locks)
-	return Finding{
-		ID:       fingerprint("hang", locks, append(sortedUnique(funcs), h.pr.Process.Package)),
+	return findings.Finding{
+		ID:       findings.Fingerprint(findings.KindHang, locks, append(sortedUnique(funcs), h.pr.Process.Package)),
 		Title:    fmt.Sprintf("Deadlock: %d goroutines wait for each other on %s", len(cyc), strings.Join(locks, ", ")),
 		Message:  fmt.Sprintf("%s stopped making progress and was stopped at its deadline. The lock snapshot shows a wait-for cycle: %s. None of them can proceed.", h.pr.Label(), strings.Join(parts, "; ")),
 		Locks:    locks,
@@ -108,9 +110,9 @@ func orNothing(s []string) string {
 }
 
 // waitersFinding lists who waits for what when there is no lock cycle.
-func (h *hang) waitersFinding() Finding {
+func (h *hang) waitersFinding() findings.Finding {
 	var parts, locks, funcs []string
-	var evs []Evidence
+	var evs []findings.Evidence
 	for _, id := range h.w.ids {
 		g := h.w.gs[id]
 		if g.Waiting == nil {
@@ -157,7 +159,7 @@ func (h *hang) unsettled() string {
 }
 
 // blindFinding is a hang without any snapshot.
-func (h *hang) blindFinding() Finding {
+func (h *hang) blindFinding() findings.Finding {
 	msg := fmt.Sprintf("%s stopped making progress and was stopped at its deadline. The lock runtime did not answer the snapshot request, so who holds which lock is unknown.", h.pr.Label())
 	if len(h.stack) == 0 {
 		msg += " No goroutine dump was found in the output either."
@@ -167,14 +169,14 @@ func (h *hang) blindFinding() Finding {
 	return h.finding(msg, []string{}, nil, h.blockedEvidence(0))
 }
 
-func (h *hang) finding(msg string, locks, funcs []string, evs []Evidence) Finding {
+func (h *hang) finding(msg string, locks, funcs []string, evs []findings.Evidence) findings.Finding {
 	for _, s := range h.stack {
 		if s.State != "running" && s.State != "runnable" {
-			funcs = append(funcs, stackFunc(h.p.keyFrame(Trim(s.Frames))))
+			funcs = append(funcs, stackFunc(h.p.keyFrame(trim(s.Frames))))
 		}
 	}
-	return Finding{
-		ID:       fingerprint("hang", locks, append(sortedUnique(funcs), h.pr.Process.Package)),
+	return findings.Finding{
+		ID:       findings.Fingerprint(findings.KindHang, locks, append(sortedUnique(funcs), h.pr.Process.Package)),
 		Title:    "Target hung: " + hangSubject(h.pr, locks),
 		Message:  msg,
 		Locks:    locks,
@@ -183,7 +185,7 @@ func (h *hang) finding(msg string, locks, funcs []string, evs []Evidence) Findin
 	}
 }
 
-func hangSubject(pr *Proc, locks []string) string {
+func hangSubject(pr *proc, locks []string) string {
 	name := pr.Process.Package
 	if name == "" {
 		name = "the program"
@@ -196,8 +198,8 @@ func hangSubject(pr *Proc, locks []string) string {
 
 // blockedEvidence lists the blocked goroutines of the dump, up to
 // maxListed in all with have entries already listed.
-func (h *hang) blockedEvidence(have int) []Evidence {
-	var out []Evidence
+func (h *hang) blockedEvidence(have int) []findings.Evidence {
+	var out []findings.Evidence
 	for _, s := range h.stack {
 		if have+len(out) >= maxListed || s.State == "running" {
 			continue
@@ -212,7 +214,7 @@ func (h *hang) blockedEvidence(have int) []Evidence {
 		if w := h.traceWait(s.ID); w != "" {
 			role += " " + w
 		}
-		out = append(out, Evidence{Role: role, Goroutine: s.ID, Stack: Trim(s.Frames)})
+		out = append(out, findings.Evidence{Role: role, Goroutine: s.ID, Stack: trim(s.Frames)})
 	}
 	return out
 }
@@ -257,7 +259,7 @@ func (h *hang) commWaits() string {
 		if !g.comm() {
 			continue
 		}
-		line := fmt.Sprintf("goroutine %d on %s in %s", g.ID, g.Reason, Where(h.p.keyFrame(Trim(g.Stack))))
+		line := fmt.Sprintf("goroutine %d on %s in %s", g.ID, g.Reason, location(h.p.keyFrame(trim(g.Stack))))
 		if g.Wait != "" {
 			line += " " + g.Wait
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -14,8 +16,8 @@ type leakKey struct {
 	ended bool
 }
 
-func runLeak(p *Pass) ([]Finding, error) {
-	var out []Finding
+func runLeak(p *pass) ([]findings.Finding, error) {
+	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		if len(selfDeadlocked(pr)) > 0 {
 			// The runtime ended the process at a double lock: the locks
@@ -34,11 +36,11 @@ func runLeak(p *Pass) ([]Finding, error) {
 // leaks reports the locks still held in an exit snapshot: by a goroutine
 // absent from the dump (it ended holding them) or by a live one. Leaks of
 // one class from one site are one finding that says how many there were.
-func (p *Pass) leaks(pr *Proc, snap *event.Event) []Finding {
-	dump := stackByID(ParseDump(snap.Dump))
+func (p *pass) leaks(pr *proc, snap *event.Event) []findings.Finding {
+	dump := gotext.StackByID(gotext.ParseDump(snap.Dump))
 	index := map[leakKey]int{}
 	holders := map[leakKey][]int64{}
-	var out []Finding
+	var out []findings.Finding
 	for _, g := range snap.Goroutines {
 		for _, l := range g.Held {
 			if waitsForOwn(&g, l) {
@@ -80,29 +82,29 @@ func idList(ids []int64, max int) string {
 	return b.String()
 }
 
-func (p *Pass) leakFinding(pr *Proc, g event.Goroutine, l event.Lock, live *Stack) Finding {
+func (p *pass) leakFinding(pr *proc, g event.Goroutine, l event.Lock, live *gotext.Stack) findings.Finding {
 	name := pr.ClassName(l)
 	site, _ := pr.SiteFrame(l.Site)
-	where := Where(Frame(site))
-	f := Finding{
-		Kind: "lock-leak", Severity: Error, Confidence: Observed, Package: pr.Process.Package,
+	where := location(findings.Frame(site))
+	f := findings.Finding{
+		Kind: findings.KindLockLeak, Severity: findings.Error, Confidence: findings.Observed, Package: pr.Process.Package,
 		Locks: []string{name},
 	}
-	evs := []Evidence{{Role: fmt.Sprintf("%s was acquired here", pr.InstName(l)), Goroutine: g.ID, Stack: []Frame{Frame(site)}, Held: heldNames(pr, g.Held)}}
+	evs := []findings.Evidence{{Role: fmt.Sprintf("%s was acquired here", pr.InstName(l)), Goroutine: g.ID, Stack: []findings.Frame{findings.Frame(site)}, Held: heldNames(pr, g.Held)}}
 	state := "ended"
 	if live == nil {
-		f.Title = fmt.Sprintf("%s locked in %s is never unlocked: its goroutine ended holding it", name, shortFunc(site.Func))
+		f.Title = fmt.Sprintf("%s locked in %s is never unlocked: its goroutine ended holding it", name, findings.ShortFunc(site.Func))
 		f.Message = fmt.Sprintf("goroutine %d locked %s in %s and ended without unlocking it. Unless another goroutine unlocks it, every later Lock of it waits forever.", g.ID, pr.InstName(l), where)
 	} else {
 		state = "alive"
-		f.Severity = Warning
-		f.Title = fmt.Sprintf("%s locked in %s was still held at exit", name, shortFunc(site.Func))
+		f.Severity = findings.Warning
+		f.Title = fmt.Sprintf("%s locked in %s was still held at exit", name, findings.ShortFunc(site.Func))
 		f.Message = fmt.Sprintf("goroutine %d locked %s in %s and still held it when %s exited (goroutine state: %s).", g.ID, pr.InstName(l), where, pr.Label(), live.State)
-		evs = append(evs, Evidence{Role: fmt.Sprintf("goroutine %d at exit [%s]", g.ID, live.State), Goroutine: g.ID, Stack: Trim(live.Frames)})
+		evs = append(evs, findings.Evidence{Role: fmt.Sprintf("goroutine %d at exit [%s]", g.ID, live.State), Goroutine: g.ID, Stack: trim(live.Frames)})
 	}
 	f.Evidence = evs
-	f.Advice = p.leakAdvice(l, name, where, shortFunc(site.Func))
-	f.ID = fingerprint(f.Kind, []string{pr.Class(l).FPKey}, []string{shortFunc(site.Func), state})
+	f.Advice = p.leakAdvice(l, name, where, findings.ShortFunc(site.Func))
+	f.ID = findings.Fingerprint(f.Kind, []string{pr.Class(l).FPKey}, []string{findings.ShortFunc(site.Func), state})
 	return f
 }
 
@@ -110,12 +112,12 @@ func (p *Pass) leakFinding(pr *Proc, g event.Goroutine, l event.Lock, live *Stac
 // locking function, or — for an API that locks in one function and unlocks
 // in another (a transaction's Begin and Commit) — by making every caller
 // reach the unlocking function.
-func (p *Pass) leakAdvice(l event.Lock, name, where, lockFunc string) string {
+func (p *pass) leakAdvice(l event.Lock, name, where, lockFunc string) string {
 	var others []string
 	if l.Class > 0 {
 		seen := map[string]bool{lockFunc: true}
 		for _, s := range p.Model.Sites.Sites {
-			fn := shortFunc(s.Frame.Func)
+			fn := findings.ShortFunc(s.Frame.Func)
 			if s.Class == l.Class && (s.Op == "Unlock" || s.Op == "RUnlock") && !seen[fn] {
 				seen[fn] = true
 				others = append(others, fn)

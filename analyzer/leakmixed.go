@@ -3,10 +3,11 @@ package analyzer
 import (
 	"fmt"
 	"sort"
-	"strings"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
-	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // Mixed deadlocks among the goroutines parked at an orderly exit: one
@@ -18,12 +19,12 @@ import (
 
 // parkedMixed is one such pair.
 type parkedMixed struct {
-	holder, waiter Stack
+	holder, waiter gotext.Stack
 	lock           event.Lock // as the holder holds it
 }
 
 // exitMixed finds the mixed deadlocks of pr's exit snapshot.
-func exitMixed(pr *Proc) []parkedMixed {
+func exitMixed(pr *proc) []parkedMixed {
 	if pr.Process.TimedOut {
 		return nil
 	}
@@ -36,7 +37,7 @@ func exitMixed(pr *Proc) []parkedMixed {
 	if snap == nil {
 		return nil
 	}
-	stacks := stackByID(ParseDump(snap.Dump))
+	stacks := gotext.StackByID(gotext.ParseDump(snap.Dump))
 	heldBy := map[int64]int64{} // instance -> goroutine that holds it
 	held := map[int64]event.Lock{}
 	for _, g := range snap.Goroutines {
@@ -62,7 +63,7 @@ func exitMixed(pr *Proc) []parkedMixed {
 
 // parkedOnComm reports whether s is parked on a channel, select,
 // WaitGroup or Cond.
-func parkedOnComm(s *Stack) bool {
+func parkedOnComm(s *gotext.Stack) bool {
 	switch dumpReason(s.State, s.Frames) {
 	case gtrace.ReasonSend, gtrace.ReasonRecv, gtrace.ReasonSelect, gtrace.ReasonNil,
 		gtrace.ReasonWaitGroup, gtrace.ReasonCond:
@@ -73,24 +74,36 @@ func parkedOnComm(s *Stack) bool {
 
 // mixedFindings turns pr's exit mixed deadlocks into findings, naming the
 // test from the leak events when there is one, and returns the goroutine
-// IDs they explain.
-func (p *Pass) mixedFindings(pr *Proc) ([]Finding, map[int64]bool) {
+// IDs they explain. A holder the mixed-deadlock check already described
+// with its whole wait-for chain (holders) gets no second finding: one bug,
+// one finding.
+func (p *pass) mixedFindings(pr *proc, holders chainHolders) ([]findings.Finding, map[int64]bool) {
 	covered := map[int64]bool{}
-	test := map[int64]string{}
-	gs, _ := leakedGs(pr)
-	for _, g := range gs {
-		test[g.ID] = g.test
-	}
-	var out []Finding
+	test := leakTests(pr)
+	var out []findings.Finding
 	for _, m := range exitMixed(pr) {
 		covered[m.holder.ID], covered[m.waiter.ID] = true, true
+		if holders[procGoroutine{pr.Index, m.holder.ID}] {
+			continue
+		}
 		out = append(out, p.exitMixedFinding(pr, m, test[m.holder.ID]))
 	}
 	return out, covered
 }
 
-func (p *Pass) exitMixedFinding(pr *Proc, m parkedMixed, test string) Finding {
-	hk, wk := p.keyFrame(Trim(m.holder.Frames)), p.keyFrame(Trim(m.waiter.Frames))
+// leakTests maps the goroutines of pr's leak events to the test that
+// started them.
+func leakTests(pr *proc) map[int64]string {
+	test := map[int64]string{}
+	gs, _ := leakedGs(pr)
+	for _, g := range gs {
+		test[g.ID] = g.test
+	}
+	return test
+}
+
+func (p *pass) exitMixedFinding(pr *proc, m parkedMixed, test string) findings.Finding {
+	hk, wk := p.keyFrame(trim(m.holder.Frames)), p.keyFrame(trim(m.waiter.Frames))
 	reason := dumpReason(m.holder.State, m.holder.Frames)
 	name := pr.ClassName(m.lock)
 	who := pr.Label()
@@ -99,69 +112,20 @@ func (p *Pass) exitMixedFinding(pr *Proc, m parkedMixed, test string) Finding {
 	}
 	msg := fmt.Sprintf("When %s exited, goroutine %d was blocked on %s in %s while holding %s, and goroutine %d was waiting for %s in %s. "+
 		"Whatever would unblock the first (a receiver, a sender, a Done or a Signal) cannot come from the second, which needs the lock first: neither can ever go on.",
-		pr.Label(), m.holder.ID, reason, Where(hk), name, m.waiter.ID, name, Where(wk))
+		pr.Label(), m.holder.ID, reason, location(hk), name, m.waiter.ID, name, location(wk))
 	if test != "" {
 		msg += fmt.Sprintf(" The goroutines were started by test %s.", test)
 	}
-	return Finding{
-		ID:   fingerprint("mixed-deadlock", []string{name, "test=" + test}, []string{stackFunc(hk), stackFunc(wk), pr.Process.Package}),
-		Kind: "mixed-deadlock", Severity: Error, Confidence: Observed, Package: pr.Process.Package, Test: test, exitPair: true,
-		Title:   fmt.Sprintf("Mixed deadlock in %s: %s blocks on %s holding %s, which %s waits for", who, shortFunc(hk.Func), reason, name, shortFunc(wk.Func)),
+	return findings.Finding{
+		ID:   findings.Fingerprint(findings.KindMixedDeadlock, []string{name, "test=" + test}, []string{stackFunc(hk), stackFunc(wk), pr.Process.Package}),
+		Kind: findings.KindMixedDeadlock, Severity: findings.Error, Confidence: findings.Observed, Package: pr.Process.Package, Test: test,
+		Title:   fmt.Sprintf("Mixed deadlock in %s: %s blocks on %s holding %s, which %s waits for", who, findings.ShortFunc(hk.Func), reason, name, findings.ShortFunc(wk.Func)),
 		Message: msg,
 		Locks:   []string{name},
-		Evidence: []Evidence{
-			{Role: fmt.Sprintf("goroutine %d blocked on %s holding %s", m.holder.ID, reason, name), Goroutine: m.holder.ID, Stack: Trim(m.holder.Frames)},
-			{Role: fmt.Sprintf("goroutine %d waiting for %s", m.waiter.ID, name), Goroutine: m.waiter.ID, Stack: Trim(m.waiter.Frames)},
+		Evidence: []findings.Evidence{
+			{Role: fmt.Sprintf("goroutine %d blocked on %s holding %s", m.holder.ID, reason, name), Goroutine: m.holder.ID, Stack: trim(m.holder.Frames)},
+			{Role: fmt.Sprintf("goroutine %d waiting for %s", m.waiter.ID, name), Goroutine: m.waiter.ID, Stack: trim(m.waiter.Frames)},
 		},
-		Advice: fmt.Sprintf("Release %s before the blocking operation in %s: copy what it needs under the lock, unlock, then block; or make the operation non-blocking (a buffered channel, select with a default or a context).", name, Where(hk)),
+		Advice: fmt.Sprintf("Release %s before the blocking operation in %s: copy what it needs under the lock, unlock, then block; or make the operation non-blocking (a buffered channel, select with a default or a context).", name, location(hk)),
 	}
-}
-
-// oneMixedDeadlock keeps one finding per observed mixed deadlock. The
-// trace-based check (mixed.go) describes the whole wait-for chain of a
-// goroutine blocked holding a lock; the exit check here describes it once
-// per waiter, with the test that started it. When both saw the same
-// holder (same package, goroutine and blocking function), the chain is
-// kept, named with the test, and the per-waiter findings go: one bug, one
-// finding.
-func oneMixedDeadlock(fs []Finding) []Finding {
-	type holder struct {
-		pkg, fn string
-		g       int64
-	}
-	key := func(f *Finding) (holder, bool) {
-		if f.Kind != "mixed-deadlock" || f.Confidence != Observed || len(f.Evidence) == 0 || len(f.Evidence[0].Stack) == 0 {
-			return holder{}, false
-		}
-		e := f.Evidence[0]
-		return holder{f.Package, e.Stack[0].Func, e.Goroutine}, true
-	}
-	chains := map[holder]int{}
-	for i := range fs {
-		if k, ok := key(&fs[i]); ok && !fs[i].exitPair {
-			chains[k] = i
-		}
-	}
-	drop := map[int]bool{}
-	for i := range fs {
-		k, ok := key(&fs[i])
-		if !ok || !fs[i].exitPair {
-			continue
-		}
-		if c, seen := chains[k]; seen {
-			if fs[c].Test == "" && fs[i].Test != "" {
-				fs[c].Test = fs[i].Test
-				fs[c].Title = strings.Replace(fs[c].Title, "Mixed deadlock: ", "Mixed deadlock in "+fs[i].Test+": ", 1)
-				fs[c].Message += fmt.Sprintf(" The goroutines were started by test %s.", fs[i].Test)
-			}
-			drop[i] = true
-		}
-	}
-	out := fs[:0]
-	for i, f := range fs {
-		if !drop[i] {
-			out = append(out, f)
-		}
-	}
-	return out
 }

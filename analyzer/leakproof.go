@@ -4,17 +4,19 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/lockscope/lockscope/tracer/gtrace"
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // testRuns lists the tests whose end the processes of m recorded, each
 // once, sorted by package and name.
-func testRuns(m *Model) []TestRun {
-	seen := map[TestRun]bool{}
-	var out []TestRun
+func testRuns(m *model) []findings.TestRun {
+	seen := map[findings.TestRun]bool{}
+	var out []findings.TestRun
 	for _, pr := range m.Procs {
 		for _, ev := range pr.TestEnds {
-			t := TestRun{Package: pr.Process.Package, Name: ev.Test}
+			t := findings.TestRun{Package: pr.Process.Package, Name: ev.Test}
 			if ev.Test != "" && !seen[t] {
 				seen[t] = true
 				out = append(out, t)
@@ -38,7 +40,7 @@ func testRuns(m *Model) []TestRun {
 
 // leakG is one goroutine of a process's KindLeak events.
 type leakG struct {
-	Stack
+	gotext.Stack
 	test   string // the test that started it; "" for none
 	atEnd  bool   // still blocked when its test ended
 	proven bool   // marked by the leak profile
@@ -46,13 +48,13 @@ type leakG struct {
 
 // leakedGs collects the goroutines of pr's KindLeak events, each once by
 // ID, in ID order; profile reports whether the leak profile was queried.
-func leakedGs(pr *Proc) (gs []*leakG, profile bool) {
+func leakedGs(pr *proc) (gs []*leakG, profile bool) {
 	byID := map[int64]*leakG{}
 	for _, ev := range pr.Leaks {
 		if ev.Proof != "" {
 			profile = true
 		}
-		for _, s := range ParseDump(ev.Dump) {
+		for _, s := range gotext.ParseDump(ev.Dump) {
 			g := byID[s.ID]
 			if g == nil {
 				g = &leakG{Stack: s, test: ev.Test}
@@ -73,7 +75,7 @@ func leakedGs(pr *Proc) (gs []*leakG, profile bool) {
 // leakFindings groups pr's leaked goroutines, except those in skip, by
 // test, proof, reason and stack, one blocked-forever finding per group, and
 // returns the IDs they cover.
-func (p *Pass) leakFindings(pr *Proc, skip map[int64]bool) ([]Finding, map[int64]bool) {
+func (p *pass) leakFindings(pr *proc, skip map[int64]bool) ([]findings.Finding, map[int64]bool) {
 	gs, profile := leakedGs(pr)
 	covered := map[int64]bool{}
 	groups := map[string][]*leakG{}
@@ -83,13 +85,13 @@ func (p *Pass) leakFindings(pr *Proc, skip map[int64]bool) ([]Finding, map[int64
 		if skip[g.ID] {
 			continue
 		}
-		k := fmt.Sprintf("%s\x00%v\x00%s\x00%s", g.test, g.proven, leakReason(g), stackKey(Trim(g.Frames)))
+		k := fmt.Sprintf("%s\x00%v\x00%s\x00%s", g.test, g.proven, leakReason(g), stackKey(trim(g.Frames)))
 		if groups[k] == nil {
 			keys = append(keys, k)
 		}
 		groups[k] = append(groups[k], g)
 	}
-	var out []Finding
+	var out []findings.Finding
 	for _, k := range keys {
 		out = append(out, p.testLeakFinding(pr, groups[k], profile))
 	}
@@ -104,9 +106,9 @@ func leakReason(g *leakG) string {
 	return g.State
 }
 
-func (p *Pass) testLeakFinding(pr *Proc, gs []*leakG, profile bool) Finding {
+func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Finding {
 	g := gs[0]
-	stack := Trim(g.Frames)
+	stack := trim(g.Frames)
 	key := p.keyFrame(stack)
 	if !p.inModule(key.File) && p.inModule(g.CreatedBy.File) {
 		key = g.CreatedBy // blocked in a primitive called directly: go wg.Wait()
@@ -120,35 +122,35 @@ func (p *Pass) testLeakFinding(pr *Proc, gs []*leakG, profile bool) Finding {
 	if g.test != "" {
 		who, owner = g.test, "test "+g.test
 	}
-	msg := fmt.Sprintf("%s started by %s (%s) %s blocked on %s in %s", n, owner, pr.Label(), verbWas(len(gs)), reason, Where(key))
+	msg := fmt.Sprintf("%s started by %s (%s) %s blocked on %s in %s", n, owner, pr.Label(), verbWas(len(gs)), reason, location(key))
 	if g.CreatedBy.Func != "" {
-		msg += fmt.Sprintf(", created at %s", Where(g.CreatedBy))
+		msg += fmt.Sprintf(", created at %s", location(g.CreatedBy))
 	}
 	msg += ". " + leakProof(g, profile) + " " + foreverHint(reason)
-	conf, sev, title := Observed, Error, fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, shortFunc(key.Func))
+	conf, sev, title := findings.Observed, findings.Error, fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, findings.ShortFunc(key.Func))
 	if g.proven {
-		conf = Proven
+		conf = findings.Proven
 	} else if reason == gtrace.ReasonSelect {
 		// As at exit (blocked.go): an unproved select is as often a loop
 		// on a ticker nobody stopped as a goroutine that can never go on.
-		sev = Warning
-		title = fmt.Sprintf("%s left %s parked in select in %s", who, n, shortFunc(key.Func))
+		sev = findings.Warning
+		title = fmt.Sprintf("%s left %s parked in select in %s", who, n, findings.ShortFunc(key.Func))
 		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped."
 	}
-	var evs []Evidence
+	var evs []findings.Evidence
 	for i, b := range gs {
 		if i == maxListed {
 			break
 		}
 		role := fmt.Sprintf("goroutine %d blocked on %s", b.ID, reason)
 		if b.CreatedBy.Func != "" {
-			role += ", created at " + Where(b.CreatedBy)
+			role += ", created at " + location(b.CreatedBy)
 		}
-		evs = append(evs, Evidence{Role: role, Goroutine: b.ID, Stack: stack})
+		evs = append(evs, findings.Evidence{Role: role, Goroutine: b.ID, Stack: stack})
 	}
-	return Finding{
-		ID:   fingerprint("blocked-forever", []string{reason, "test=" + g.test}, []string{stackFunc(key), stackFunc(g.CreatedBy), pr.Process.Package}),
-		Kind: "blocked-forever", Severity: sev, Confidence: conf, Package: pr.Process.Package, Test: g.test,
+	return findings.Finding{
+		ID:   findings.Fingerprint(findings.KindBlockedForever, []string{reason, "test=" + g.test}, []string{stackFunc(key), stackFunc(g.CreatedBy), pr.Process.Package}),
+		Kind: findings.KindBlockedForever, Severity: sev, Confidence: conf, Package: pr.Process.Package, Test: g.test,
 		Title:    title,
 		Message:  msg,
 		Locks:    []string{},
@@ -173,7 +175,7 @@ func leakProof(g *leakG, profile bool) string {
 // blameTest names in f, a lock-leak of goroutine id (live, or nil if it
 // ended), the test it belongs to: a live goroutine's test label, or the
 // first test at whose end the runtime saw it gone holding locks.
-func (p *Pass) blameTest(pr *Proc, f *Finding, id int64, live *Stack) {
+func (p *pass) blameTest(pr *proc, f *findings.Finding, id int64, live *gotext.Stack) {
 	test := ""
 	if live != nil {
 		test = live.Test
@@ -191,5 +193,5 @@ func (p *Pass) blameTest(pr *Proc, f *Finding, id int64, live *Stack) {
 	}
 	f.Test = test
 	f.Message += fmt.Sprintf(" It happened in test %s.", test)
-	f.ID = fingerprint(f.Kind, []string{f.ID, "test=" + test}, nil)
+	f.ID = findings.Fingerprint(f.Kind, []string{f.ID, "test=" + test}, nil)
 }

@@ -11,50 +11,33 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
-// Profile kinds the lock runtime writes beside its event log, from the Go
-// runtime's profiles of the same names.
-const (
-	// BlockProfile charges every wait to the waiter's stack.
-	BlockProfile = "block"
-	// MutexProfile charges every wait to the stack of the Unlock that
-	// ended it: the code that held the lock while others waited.
-	MutexProfile = "mutex"
-)
-
-// LockSample is one stack of a Go runtime block or mutex profile on one of
+// lockSample is one stack of a Go runtime block or mutex profile on one of
 // the target's instrumented locks.
-type LockSample struct {
+type lockSample struct {
 	// Lock is the lock's class name, as in Result.Contention.
 	Lock string
 	// Stack is the user's part of the stack, innermost first: the frames
 	// of the lock runtime, package sync and the Go runtime are gone, so
 	// Stack[0] is the Lock (block) or Unlock (mutex) call.
-	Stack []Frame
+	Stack []findings.Frame
 	// Count and DelayNs are the profile's contentions and delay in
 	// nanoseconds for this stack.
 	Count   int64
 	DelayNs int64
 }
 
-// ProfilePath returns where the lock runtime wrote p's profile of kind, or
-// "" when p has none.
-func ProfilePath(p *Process, kind string) string {
-	if p.ProfilePrefix == "" {
-		return ""
-	}
-	return p.ProfilePrefix + "." + kind + ".pb.gz"
-}
-
-// LockProfile reads p's runtime profile of kind (BlockProfile or
-// MutexProfile) and returns its samples on instrumented locks, named with
+// lockProfile reads p's runtime profile of kind (tracer.BlockProfile or
+// tracer.MutexProfile) and returns its samples on instrumented locks, named with
 // sites, heaviest first. Waits on channels and other primitives, and the
 // lock runtime's own locks, are left out. A missing file gives no samples
 // and no error: the target never started or crashed before writing it.
-func LockProfile(sites *event.SiteTable, p *Process, kind string) ([]LockSample, error) {
-	path := ProfilePath(p, kind)
+func lockProfile(sites *event.SiteTable, p *tracer.Process, kind string) ([]lockSample, error) {
+	path := p.ProfilePath(kind)
 	if path == "" {
 		return nil, nil
 	}
@@ -75,7 +58,7 @@ func LockProfile(sites *event.SiteTable, p *Process, kind string) ([]LockSample,
 		return nil, fmt.Errorf("%s profile %s has no contentions and delay values", kind, path)
 	}
 	ix := newSiteIndex(sites)
-	var out []LockSample
+	var out []lockSample
 	for _, s := range prof.Sample {
 		user, ok := lockUser(frames(s), kind)
 		if !ok || len(user) == 0 {
@@ -85,7 +68,7 @@ func LockProfile(sites *event.SiteTable, p *Process, kind string) ([]LockSample,
 		if len(user) > 1 && deferWrap.MatchString(user[0].Func) {
 			user = user[1:] // a deferred Unlock: its function is the holder
 		}
-		out = append(out, LockSample{Lock: lock, Stack: user,
+		out = append(out, lockSample{Lock: lock, Stack: user,
 			Count: s.Value[count], DelayNs: s.Value[delay]})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DelayNs > out[j].DelayNs })
@@ -108,12 +91,12 @@ func valueIndex(p *profile.Profile, typ string) int {
 
 // frames expands a sample's locations, inlined calls included, innermost
 // first.
-func frames(s *profile.Sample) []Frame {
-	var out []Frame
+func frames(s *profile.Sample) []findings.Frame {
+	var out []findings.Frame
 	for _, loc := range s.Location {
 		for _, ln := range loc.Line {
 			if ln.Function != nil {
-				out = append(out, Frame{Func: ln.Function.Name, File: ln.Function.Filename, Line: int(ln.Line)})
+				out = append(out, findings.Frame{Func: ln.Function.Name, File: ln.Function.Filename, Line: int(ln.Line)})
 			}
 		}
 	}
@@ -126,31 +109,29 @@ func frames(s *profile.Sample) []Frame {
 // acquisition (block) or start at an Unlock (mutex). Every lock runtime and
 // sync frame (sync.Cond and Locker wrappers included) is dropped from the
 // top.
-func lockUser(fs []Frame, kind string) ([]Frame, bool) {
+func lockUser(fs []findings.Frame, kind string) ([]findings.Frame, bool) {
 	i := 0
 	for i < len(fs) && runtimeOrSync(fs[i].Func) {
 		i++
 	}
 	ok := false
-	for j := i; j < len(fs) && isLockrt(fs[j].Func); j++ {
-		fn := fs[j].Func[strings.LastIndex(fs[j].Func, "/lockrt.")+len("/lockrt."):]
-		ok = ok || kind == BlockProfile && fn == "(*recorder).lock" ||
-			kind == MutexProfile && j == i && strings.Contains(fn, "Unlock")
+	for j := i; j < len(fs) && event.RuntimeFunc(fs[j].Func); j++ {
+		fn, _ := event.RuntimeName(fs[j].Func)
+		ok = ok || kind == tracer.BlockProfile && fn == "(*recorder).lock" ||
+			kind == tracer.MutexProfile && j == i && strings.Contains(fn, "Unlock")
 	}
 	if !ok {
 		return nil, false
 	}
-	for i < len(fs) && (runtimeOrSync(fs[i].Func) || isLockrt(fs[i].Func)) {
+	for i < len(fs) && (runtimeOrSync(fs[i].Func) || event.RuntimeFunc(fs[i].Func)) {
 		i++
 	}
-	return Trim(fs[i:]), true
+	return trim(fs[i:]), true
 }
 
 func runtimeOrSync(fn string) bool {
 	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "internal/")
 }
-
-func isLockrt(fn string) bool { return strings.Contains(fn, "/tracer/lockrt.") }
 
 // siteIndex finds the lock class of a call from the site table.
 type siteIndex struct {
@@ -178,16 +159,16 @@ func newSiteIndex(sites *event.SiteTable) *siteIndex {
 // of the instrumented call on f's line; else, for a deferred Unlock (whose
 // frame shows the function's return), the one class unlocked in f's
 // function; else "Func:line", as a lock met only at a dynamic site is named.
-func (ix *siteIndex) lockAt(f Frame, kind string) string {
+func (ix *siteIndex) lockAt(f findings.Frame, kind string) string {
 	if c := ix.line[fmt.Sprintf("%s:%d", f.File, f.Line)]; ix.named(c) {
 		return ix.sites.Classes[c].Name
 	}
-	if kind == MutexProfile {
+	if kind == tracer.MutexProfile {
 		if c := ix.funcClass(f, "Unlock"); ix.named(c) {
 			return ix.sites.Classes[c].Name
 		}
 	}
-	return fmt.Sprintf("%s:%d", shortFunc(f.Func), f.Line)
+	return fmt.Sprintf("%s:%d", findings.ShortFunc(f.Func), f.Line)
 }
 
 func (ix *siteIndex) named(c int32) bool {
@@ -196,7 +177,7 @@ func (ix *siteIndex) named(c int32) bool {
 
 // funcClass returns the one class of the calls whose operation contains op
 // in f's function, or 0 when there are none or several.
-func (ix *siteIndex) funcClass(f Frame, op string) int32 {
+func (ix *siteIndex) funcClass(f findings.Frame, op string) int32 {
 	var class int32
 	for _, s := range ix.sites.Sites {
 		if s.Frame.File != f.File || !strings.Contains(s.Op, op) || !sameFunc(s.Frame.Func, f.Func) {
@@ -212,7 +193,7 @@ func (ix *siteIndex) funcClass(f Frame, op string) int32 {
 
 // lockLine returns the line of the first acquisition of the class named
 // lock in f's function, or 0: where the critical section that f ends began.
-func (ix *siteIndex) lockLine(f Frame, lock string) int {
+func (ix *siteIndex) lockLine(f findings.Frame, lock string) int {
 	line := 0
 	for _, s := range ix.sites.Sites {
 		if s.Frame.File != f.File || !acquireOp(s.Op) ||
@@ -236,7 +217,7 @@ func acquireOp(op string) bool {
 // caller on the stack; else the one acquisition site of lock in the site
 // table in the release's mode (RLock for an RUnlock), when there is only
 // one. The zero Frame when it cannot tell.
-func (ix *siteIndex) acquireOf(st []Frame, lock string) Frame {
+func (ix *siteIndex) acquireOf(st []findings.Frame, lock string) findings.Frame {
 	for _, f := range st {
 		if line := ix.lockLine(f, lock); line > 0 {
 			f.Line = line
@@ -244,7 +225,7 @@ func (ix *siteIndex) acquireOf(st []Frame, lock string) Frame {
 		}
 	}
 	if len(st) == 0 {
-		return Frame{}
+		return findings.Frame{}
 	}
 	read := ix.releaseOp(st[0]) == "RUnlock"
 	var only *event.Site
@@ -254,18 +235,18 @@ func (ix *siteIndex) acquireOf(st []Frame, lock string) Frame {
 			continue
 		}
 		if only != nil {
-			return Frame{}
+			return findings.Frame{}
 		}
 		only = &ix.sites.Sites[i]
 	}
 	if only == nil {
-		return Frame{}
+		return findings.Frame{}
 	}
-	return Frame(only.Frame)
+	return findings.Frame(only.Frame)
 }
 
 // releaseOp is the operation of the site table at f's line, "" if none.
-func (ix *siteIndex) releaseOp(f Frame) string {
+func (ix *siteIndex) releaseOp(f findings.Frame) string {
 	for _, s := range ix.sites.Sites {
 		if s.Frame.File == f.File && s.Frame.Line == f.Line {
 			return s.Op
@@ -282,9 +263,40 @@ func sameFunc(a, b string) bool { return funcInPkg(a) == funcInPkg(b) }
 // funcInPkg drops the package from a qualified function name:
 // "example.com/kv.(*Replica).send" becomes "(*Replica).send".
 func funcInPkg(f string) string {
-	f = shortFunc(f)
+	f = findings.ShortFunc(f)
 	if i := strings.Index(f, "."); i >= 0 {
 		return f[i+1:]
 	}
 	return f
+}
+
+// waitStacks are the stacks of every process that waited for an
+// instrumented lock (from the block profiles), merged by lock, package and
+// stack, heaviest first. Unreadable profiles are skipped: the contention
+// check warns about those.
+func (p *pass) waitStacks() []findings.WaitStack {
+	var out []findings.WaitStack
+	at := map[string]int{}
+	for _, pr := range p.Input.Processes {
+		samples, err := lockProfile(p.Input.Sites, pr, tracer.BlockProfile)
+		if err != nil {
+			continue
+		}
+		for _, s := range samples {
+			var key strings.Builder
+			fmt.Fprintf(&key, "%s\x00%s", s.Lock, pr.Package)
+			for _, f := range s.Stack {
+				fmt.Fprintf(&key, "\x00%s:%s:%d", f.Func, f.File, f.Line)
+			}
+			if i, ok := at[key.String()]; ok {
+				out[i].Count += s.Count
+				out[i].DelayNs += s.DelayNs
+				continue
+			}
+			at[key.String()] = len(out)
+			out = append(out, findings.WaitStack{Lock: s.Lock, Package: pr.Package, Stack: s.Stack, Count: s.Count, DelayNs: s.DelayNs})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DelayNs > out[j].DelayNs })
+	return out
 }

@@ -3,29 +3,31 @@ package analyzer
 import (
 	"fmt"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
-func runDoubleLock(p *Pass) ([]Finding, error) {
+func runDoubleLock(p *pass) ([]findings.Finding, error) {
 	return p.misuse(event.KindDoubleLock, doubleLockFinding), nil
 }
 
 // runRecursiveRLock reports recursive read locks, except where the first
 // read lock was handed off: released by another goroutine (Go allows it),
 // so that the goroutine did not hold it any more, or would not have.
-func runRecursiveRLock(p *Pass) ([]Finding, error) {
+func runRecursiveRLock(p *pass) ([]findings.Finding, error) {
 	return p.misuse(event.KindRecursiveRLock, recursiveFinding), nil
 }
 
-func runUnlockOfUnlocked(p *Pass) ([]Finding, error) {
+func runUnlockOfUnlocked(p *pass) ([]findings.Finding, error) {
 	return p.misuse(event.KindUnlockOfUnlocked, unlockFinding), nil
 }
 
 // misuse builds one finding per site of the events of kind, in every
 // process. Double locks also come from snapshots (snapshotDoubleLocks);
 // recursive read locks whose first hold was handed off are dropped.
-func (p *Pass) misuse(kind event.Kind, build func(*Pass, *Proc, *event.Event) Finding) []Finding {
-	var out []Finding
+func (p *pass) misuse(kind event.Kind, build func(*pass, *proc, *event.Event) findings.Finding) []findings.Finding {
+	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		seen := map[int32]bool{}
 		evs := pr.Misuse
@@ -42,9 +44,9 @@ func (p *Pass) misuse(kind event.Kind, build func(*Pass, *Proc, *event.Event) Fi
 			}
 			seen[ev.Acq.Site] = true
 			f := build(p, pr, ev)
-			f.Kind, f.Severity, f.Confidence = string(kind), Error, Observed
+			f.Kind, f.Severity, f.Confidence = findings.Kind(kind), findings.Error, findings.Observed
 			f.Package = pr.Process.Package
-			f.ID = fingerprint(f.Kind, []string{pr.Class(*ev.Acq).FPKey}, []string{stackFunc(p.KeyFrame(ev.Stack))})
+			f.ID = findings.Fingerprint(f.Kind, []string{pr.Class(*ev.Acq).FPKey}, []string{stackFunc(p.KeyFrame(ev.Stack))})
 			out = append(out, f)
 		}
 	}
@@ -62,7 +64,7 @@ func prior(ev *event.Event) (event.Lock, bool) {
 }
 
 // heldNames names ev's held locks by instance.
-func heldNames(pr *Proc, ls []event.Lock) []string {
+func heldNames(pr *proc, ls []event.Lock) []string {
 	var out []string
 	for _, l := range ls {
 		out = append(out, pr.InstName(l))
@@ -71,51 +73,51 @@ func heldNames(pr *Proc, ls []event.Lock) []string {
 }
 
 // relock describes the second acquisition of a held lock and the first one.
-func (p *Pass) relock(pr *Proc, ev *event.Event, verb string) (string, []Evidence) {
+func (p *pass) relock(pr *proc, ev *event.Event, verb string) (string, []findings.Evidence) {
 	name := pr.InstName(*ev.Acq)
-	where := Where(p.KeyFrame(ev.Stack))
+	where := location(p.KeyFrame(ev.Stack))
 	msg := fmt.Sprintf("goroutine %d %s %s in %s while already holding it", ev.Goroutine, verb, name, where)
-	evs := []Evidence{p.Evidence(fmt.Sprintf("goroutine %d %s %s again", ev.Goroutine, verb, name), ev.Goroutine, ev.Stack, heldNames(pr, ev.Held))}
+	evs := []findings.Evidence{p.Evidence(fmt.Sprintf("goroutine %d %s %s again", ev.Goroutine, verb, name), ev.Goroutine, ev.Stack, heldNames(pr, ev.Held))}
 	if h, ok := prior(ev); ok {
 		if f, ok := pr.SiteFrame(h.Site); ok {
-			msg += fmt.Sprintf(" (first acquired in %s)", Where(Frame(f)))
-			evs = append(evs, Evidence{Role: "where it was first acquired", Goroutine: ev.Goroutine, Stack: []Frame{Frame(f)}})
+			msg += fmt.Sprintf(" (first acquired in %s)", location(findings.Frame(f)))
+			evs = append(evs, findings.Evidence{Role: "where it was first acquired", Goroutine: ev.Goroutine, Stack: []findings.Frame{findings.Frame(f)}})
 		}
 	}
 	return msg, evs
 }
 
-func doubleLockFinding(p *Pass, pr *Proc, ev *event.Event) Finding {
+func doubleLockFinding(p *pass, pr *proc, ev *event.Event) findings.Finding {
 	name := pr.ClassName(*ev.Acq)
 	msg, evs := p.relock(pr, ev, verb(*ev.Acq)+"s")
 	if ev.Reason == "snapshot" {
 		msg += ", and a lock snapshot shows it still waiting for it"
 	}
-	return Finding{
+	return findings.Finding{
 		Title:    fmt.Sprintf("Double lock of %s in %s", name, stackFunc(p.KeyFrame(ev.Stack))),
 		Message:  msg + ". Go's mutexes are not reentrant: the second acquisition waits for the goroutine itself to unlock, so it deadlocks.",
 		Locks:    []string{name},
 		Evidence: evs,
 		Advice: fmt.Sprintf("Do not lock %s again in %s: the caller already holds it. Call an unexported variant that expects the lock held (a ...Locked function), or release %s before the call.",
-			name, Where(p.KeyFrame(ev.Stack)), name),
+			name, location(p.KeyFrame(ev.Stack)), name),
 	}
 }
 
-func recursiveFinding(p *Pass, pr *Proc, ev *event.Event) Finding {
+func recursiveFinding(p *pass, pr *proc, ev *event.Event) findings.Finding {
 	name := pr.ClassName(*ev.Acq)
 	msg, evs := p.relock(pr, ev, "read-locks")
-	return Finding{
+	return findings.Finding{
 		Title: fmt.Sprintf("Recursive RLock of %s in %s", name, stackFunc(p.KeyFrame(ev.Stack))),
 		Message: msg + ". This deadlocks as soon as another goroutine calls Lock between the two RLocks: Go's RWMutex makes new readers wait behind a queued writer, " +
 			"and the writer waits for the first read lock, which is never released.",
 		Locks:    []string{name},
 		Evidence: evs,
 		Advice: fmt.Sprintf("Read-lock %s once: in %s, use a variant that expects the read lock held instead of calling RLock again.",
-			name, Where(p.KeyFrame(ev.Stack))),
+			name, location(p.KeyFrame(ev.Stack))),
 	}
 }
 
-func unlockFinding(p *Pass, pr *Proc, ev *event.Event) Finding {
+func unlockFinding(p *pass, pr *proc, ev *event.Event) findings.Finding {
 	name := pr.ClassName(*ev.Acq)
 	op := "Unlock"
 	if ev.Acq.Site > 0 && int(ev.Acq.Site) < len(p.Model.Sites.Sites) && p.Model.Sites.Sites[ev.Acq.Site].Op != "" {
@@ -123,13 +125,13 @@ func unlockFinding(p *Pass, pr *Proc, ev *event.Event) Finding {
 	} else if modeOf(*ev.Acq) == event.Read {
 		op = "RUnlock"
 	}
-	where := Where(p.KeyFrame(ev.Stack))
-	return Finding{
+	where := location(p.KeyFrame(ev.Stack))
+	return findings.Finding{
 		Title: fmt.Sprintf("%s of unlocked %s in %s", op, name, stackFunc(p.KeyFrame(ev.Stack))),
 		Message: fmt.Sprintf("goroutine %d calls %s on %s in %s, but it is not locked. The Go runtime stops the program with \"fatal error: sync: unlock of unlocked mutex\", which cannot be recovered.",
 			ev.Goroutine, op, pr.InstName(*ev.Acq), where),
 		Locks:    []string{name},
-		Evidence: []Evidence{p.Evidence(fmt.Sprintf("goroutine %d calls %s", ev.Goroutine, op), ev.Goroutine, ev.Stack, heldNames(pr, ev.Held))},
+		Evidence: []findings.Evidence{p.Evidence(fmt.Sprintf("goroutine %d calls %s", ev.Goroutine, op), ev.Goroutine, ev.Stack, heldNames(pr, ev.Held))},
 		Advice: fmt.Sprintf("Make every path through %s unlock %s exactly once, after locking it: look for an early return before the Lock, or a deferred %s plus an explicit one.",
 			where, name, op),
 	}
@@ -142,7 +144,7 @@ type handoffs struct {
 	insts map[[2]int64]bool
 }
 
-func handoffsOf(pr *Proc) handoffs {
+func handoffsOf(pr *proc) handoffs {
 	h := handoffs{insts: map[[2]int64]bool{}}
 	for _, ev := range pr.Handoffs {
 		if ev.Acq != nil && modeOf(*ev.Acq) != event.Read {
@@ -183,10 +185,10 @@ func waitsForOwn(g *event.Goroutine, l event.Lock) bool {
 // a process that never stopped entirely (stopped at lockscope's deadline,
 // or exiting around it) is only seen this way. The stack is the
 // goroutine's from the snapshot's dump. Reason is "snapshot".
-func snapshotDoubleLocks(pr *Proc) []*event.Event {
+func snapshotDoubleLocks(pr *proc) []*event.Event {
 	var out []*event.Event
 	for _, snap := range pr.Snapshots {
-		var dump map[int64]*Stack
+		var dump map[int64]*gotext.Stack
 		for i := range snap.Goroutines {
 			g := &snap.Goroutines[i]
 			w := g.Waiting
@@ -198,7 +200,7 @@ func snapshotDoubleLocks(pr *Proc) []*event.Event {
 					continue
 				}
 				if dump == nil {
-					dump = stackByID(ParseDump(snap.Dump))
+					dump = gotext.StackByID(gotext.ParseDump(snap.Dump))
 				}
 				acq := *w
 				ev := &event.Event{Kind: event.KindDoubleLock, Time: snap.Time, Goroutine: g.ID,

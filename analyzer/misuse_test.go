@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -87,7 +88,7 @@ func TestDoubleLockFromSnapshot(t *testing.T) {
 			in.Processes[0].TimedOut = reason == "signal"
 			res := analyze(t, in)
 			got := ofKind(res, "double-lock")
-			if len(got) != 1 || got[0].Confidence != Observed || got[0].Title != "Double lock of A.mu in app.refresh" ||
+			if len(got) != 1 || got[0].Confidence != findings.Observed || got[0].Title != "Double lock of A.mu in app.refresh" ||
 				!strings.Contains(got[0].Message, "goroutine 7 locks A.mu") || !strings.Contains(got[0].Message, "snapshot") {
 				t.Fatalf("want one observed double lock from the snapshot: %+v", got)
 			}

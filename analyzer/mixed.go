@@ -3,6 +3,9 @@ package analyzer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // runMixed reports observed mixed deadlocks: at a process's end (its exit
@@ -14,8 +17,21 @@ import (
 // are the same.
 //
 // Predicted mixed deadlocks, from blocks that ended, are blocking.go's.
-func runMixed(p *Pass) ([]Finding, error) {
-	var out []Finding
+// chainHolders are the goroutines the mixed-deadlock check described as
+// blocked holding a lock that others wait for, by process: its result,
+// which the exit check (leakmixed.go) reads so that one deadlock is one
+// finding.
+type chainHolders map[procGoroutine]bool
+
+// procGoroutine is one goroutine of one process of the input.
+type procGoroutine struct {
+	proc int // Proc.Index
+	id   int64
+}
+
+func runMixed(p *pass, _ results) ([]findings.Finding, any, error) {
+	var out []findings.Finding
+	holders := chainHolders{}
 	for _, pr := range p.Model.Procs {
 		snap := latestSnapshot(pr)
 		if snap == nil {
@@ -24,6 +40,7 @@ func runMixed(p *Pass) ([]Finding, error) {
 		w := newWaitFor(pr, snap)
 		gs, _ := p.endBlocked(pr)
 		stacks := p.endStacks(pr)
+		tests := leakTests(pr)
 		for _, g := range gs {
 			if !g.comm() || w.gs[g.ID] == nil || len(w.gs[g.ID].Held) == 0 {
 				continue
@@ -35,11 +52,17 @@ func runMixed(p *Pass) ([]Finding, error) {
 					ids = append(ids, path...)
 				}
 				f.Timeline = p.newTimeline(pr, w, ids, ids)
+				if test := tests[g.ID]; test != "" {
+					f.Test = test
+					f.Title = strings.Replace(f.Title, "Mixed deadlock: ", "Mixed deadlock in "+test+": ", 1)
+					f.Message += fmt.Sprintf(" The goroutines were started by test %s.", test)
+				}
+				holders[procGoroutine{pr.Index, g.ID}] = true
 				out = append(out, f)
 			}
 		}
 	}
-	return out, nil
+	return out, holders, nil
 }
 
 // behind returns the goroutines that wait, through lock waits, for a lock
@@ -79,10 +102,10 @@ func containsID(ids []int64, id int64) bool {
 
 // endStacks returns every goroutine's stack at pr's end: the trace's
 // blocking stacks where it has them, else the latest snapshot's dump.
-func (p *Pass) endStacks(pr *Proc) map[int64][]Frame {
-	out := map[int64][]Frame{}
+func (p *pass) endStacks(pr *proc) map[int64][]findings.Frame {
+	out := map[int64][]findings.Frame{}
 	if snap := latestSnapshot(pr); snap != nil {
-		for _, s := range ParseDump(snap.Dump) {
+		for _, s := range gotext.ParseDump(snap.Dump) {
 			out[s.ID] = s.Frames
 		}
 	}
@@ -96,13 +119,13 @@ func (p *Pass) endStacks(pr *Proc) map[int64][]Frame {
 	return out
 }
 
-func (p *Pass) mixedFinding(pr *Proc, w *waitFor, g blockedG, chains [][]int64, stacks map[int64][]Frame) Finding {
+func (p *pass) mixedFinding(pr *proc, w *waitFor, g blockedG, chains [][]int64, stacks map[int64][]findings.Frame) findings.Finding {
 	held := w.gs[g.ID].Held
-	key := p.keyFrame(Trim(g.Stack))
+	key := p.keyFrame(trim(g.Stack))
 	first := fmt.Sprintf("goroutine %d holds %s and is blocked on %s in %s %s", g.ID,
-		strings.Join(heldNames(pr, held), ", "), g.Reason, Where(key), g.Wait)
+		strings.Join(heldNames(pr, held), ", "), g.Reason, location(key), g.Wait)
 	steps := []string{strings.TrimSpace(first)}
-	evs := []Evidence{{Role: steps[0], Goroutine: g.ID, Stack: Trim(g.Stack), Held: heldNames(pr, held)}}
+	evs := []findings.Evidence{{Role: steps[0], Goroutine: g.ID, Stack: trim(g.Stack), Held: heldNames(pr, held)}}
 	locks := map[string]bool{}
 	funcs := []string{stackFunc(key)}
 	for _, path := range chains {
@@ -111,21 +134,21 @@ func (p *Pass) mixedFinding(pr *Proc, w *waitFor, g blockedG, chains [][]int64, 
 			holders := w.on[id]
 			want := pr.InstName(*x.Waiting)
 			locks[pr.ClassName(*x.Waiting)] = true
-			st := Trim(stacks[id])
-			line := fmt.Sprintf("goroutine %d waits%s for %s, held by %s, in %s", id, w.waited(x), want, goroutineList(holders), Where(p.keyFrame(st)))
+			st := trim(stacks[id])
+			line := fmt.Sprintf("goroutine %d waits%s for %s, held by %s, in %s", id, w.waited(x), want, goroutineList(holders), location(p.keyFrame(st)))
 			if len(evs) < maxListed {
 				steps = append(steps, line)
-				evs = append(evs, Evidence{Role: line, Goroutine: id, Stack: orEmpty(st), Held: heldNames(pr, x.Held)})
+				evs = append(evs, findings.Evidence{Role: line, Goroutine: id, Stack: orEmpty(st), Held: heldNames(pr, x.Held)})
 			}
 			funcs = append(funcs, stackFunc(p.keyFrame(st)))
 		}
 	}
 	names := sortedKeys(locks)
-	return Finding{
-		ID:   fingerprint("mixed-deadlock", append([]string{g.Reason}, names...), append(sortedUnique(funcs), pr.Process.Package)),
-		Kind: "mixed-deadlock", Severity: Error, Confidence: Observed, Package: pr.Process.Package,
+	return findings.Finding{
+		ID:   findings.Fingerprint(findings.KindMixedDeadlock, append([]string{g.Reason}, names...), append(sortedUnique(funcs), pr.Process.Package)),
+		Kind: findings.KindMixedDeadlock, Severity: findings.Error, Confidence: findings.Observed, Package: pr.Process.Package,
 		Title: fmt.Sprintf("Mixed deadlock: %s blocks on %s while holding %s, which the goroutine that would unblock it waits for",
-			shortFunc(key.Func), g.Reason, strings.Join(names, ", ")),
+			findings.ShortFunc(key.Func), g.Reason, strings.Join(names, ", ")),
 		Message: fmt.Sprintf("In %s a goroutine blocked on a %s while holding a lock, and the goroutines that could let it proceed are stuck waiting for that lock: %s. None of them can proceed.",
 			pr.Label(), g.Reason, strings.Join(steps, "; ")),
 		Locks:    names,
@@ -134,14 +157,14 @@ func (p *Pass) mixedFinding(pr *Proc, w *waitFor, g blockedG, chains [][]int64, 
 	}
 }
 
-func mixedAdvice(at Frame, locks []string) string {
+func mixedAdvice(at findings.Frame, locks []string) string {
 	return fmt.Sprintf("Do not hold %s across the blocking operation in %s: copy what it needs under the lock, unlock, then send, receive or wait. If the lock must stay held, make the operation unable to block (a select with default or a timeout, a channel with room for every message).",
-		strings.Join(locks, " and "), Where(at))
+		strings.Join(locks, " and "), location(at))
 }
 
-func orEmpty(fs []Frame) []Frame {
+func orEmpty(fs []findings.Frame) []findings.Frame {
 	if fs == nil {
-		return []Frame{}
+		return []findings.Frame{}
 	}
 	return fs
 }

@@ -3,25 +3,26 @@ package analyzer
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
-// Model is the decoded form of every process's event log.
-type Model struct {
+// model is the decoded form of every process's event log.
+type model struct {
 	Sites *event.SiteTable
-	Procs []*Proc
+	Procs []*proc
 	// Classes holds every lock class seen, by name.
-	Classes map[string]*ClassInfo
+	Classes map[string]*classInfo
 	// Order is the lock-order graph over all processes.
-	Order *OrderGraph
+	Order *orderGraph
 
 	lineClass map[string]int32 // "file:line" -> static class; see classAt
 }
 
-// ClassInfo is what is known about one lock class.
-type ClassInfo struct {
+// classInfo is what is known about one lock class.
+type classInfo struct {
 	Name string
 	Kind string // "field", "var", "local" or "site" (dynamic)
 	RW   bool
@@ -34,14 +35,14 @@ type ClassInfo struct {
 	FPKey string
 }
 
-// Proc is one process's decoded events.
-type Proc struct {
+// proc is one process's decoded events.
+type proc struct {
 	Index   int // position in Input.Processes
-	Process *Process
+	Process *tracer.Process
 	// Sites are the dynamic sites described by KindSite events.
 	Sites map[int32]event.Frame
 	// Insts are the lock instances described by KindInstance events.
-	Insts map[int64]*Instance
+	Insts map[int64]*instance
 	// Edges, Misuse and Snapshots keep the events of those kinds in order.
 	Edges     []*event.Event
 	Misuse    []*event.Event
@@ -55,11 +56,11 @@ type Proc struct {
 	Leaks, TestEnds []*event.Event
 	// Stats is the last KindStats event's content.
 	Stats []event.ClassStats
-	model *Model
+	model *model
 }
 
-// Instance is one lock instance of one process.
-type Instance struct {
+// instance is one lock instance of one process.
+type instance struct {
 	ID      int64
 	Class   int32
 	Site    int32 // first acquisition
@@ -67,8 +68,8 @@ type Instance struct {
 }
 
 // newModel decodes every process of in.
-func newModel(in *Input) *Model {
-	m := &Model{Sites: in.Sites, Classes: map[string]*ClassInfo{}}
+func newModel(in *Input) *model {
+	m := &model{Sites: in.Sites, Classes: map[string]*classInfo{}}
 	if m.Sites == nil {
 		m.Sites = &event.SiteTable{}
 	}
@@ -81,8 +82,8 @@ func newModel(in *Input) *Model {
 }
 
 // decode sorts one process's events by kind.
-func (m *Model) decode(i int, p *Process) *Proc {
-	pr := &Proc{Index: i, Process: p, Sites: map[int32]event.Frame{}, Insts: map[int64]*Instance{}, model: m}
+func (m *model) decode(i int, p *tracer.Process) *proc {
+	pr := &proc{Index: i, Process: p, Sites: map[int32]event.Frame{}, Insts: map[int64]*instance{}, model: m}
 	for k := range p.Events {
 		ev := &p.Events[k]
 		switch ev.Kind {
@@ -91,7 +92,7 @@ func (m *Model) decode(i int, p *Process) *Proc {
 				pr.Sites[ev.Site] = *ev.Frame
 			}
 		case event.KindInstance:
-			pr.Insts[ev.Inst] = &Instance{ID: ev.Inst, Class: ev.Class, Site: ev.Site, Ordinal: ev.Ordinal}
+			pr.Insts[ev.Inst] = &instance{ID: ev.Inst, Class: ev.Class, Site: ev.Site, Ordinal: ev.Ordinal}
 		case event.KindEdge:
 			pr.Edges = append(pr.Edges, ev)
 		case event.KindDoubleLock, event.KindRecursiveRLock, event.KindUnlockOfUnlocked, event.KindDeadlock:
@@ -115,7 +116,7 @@ func (m *Model) decode(i int, p *Process) *Proc {
 
 // markStaticWriters marks classes with a Lock or TryLock call site in the
 // site table as written: code that write-locks them exists.
-func (m *Model) markStaticWriters() {
+func (m *model) markStaticWriters() {
 	for _, s := range m.Sites.Sites {
 		if s.Class <= 0 || (s.Op != "Lock" && s.Op != "TryLock") {
 			continue
@@ -128,11 +129,11 @@ func (m *Model) markStaticWriters() {
 
 // class returns the ClassInfo named name, creating it; fp is its
 // fingerprint key when that is not the name.
-func (m *Model) class(name string, id int32, fp string) *ClassInfo {
+func (m *model) class(name string, id int32, fp string) *classInfo {
 	if c := m.Classes[name]; c != nil {
 		return c
 	}
-	c := &ClassInfo{Name: name, FPKey: name, Kind: "site"}
+	c := &classInfo{Name: name, FPKey: name, Kind: "site"}
 	if id > 0 && int(id) < len(m.Sites.Classes) {
 		sc := m.Sites.Classes[id]
 		c.Kind, c.RW = sc.Kind, sc.RW
@@ -146,7 +147,7 @@ func (m *Model) class(name string, id int32, fp string) *ClassInfo {
 
 // SiteFrame returns where site s is: the site table for positive IDs, the
 // process's KindSite events for negative ones.
-func (p *Proc) SiteFrame(s int32) (event.Frame, bool) {
+func (p *proc) SiteFrame(s int32) (event.Frame, bool) {
 	if s > 0 && int(s) < len(p.model.Sites.Sites) {
 		return p.model.Sites.Sites[s].Frame, true
 	}
@@ -155,7 +156,7 @@ func (p *Proc) SiteFrame(s int32) (event.Frame, bool) {
 }
 
 // SiteLoc returns "file.go:31" for site s, or "" when it is unknown.
-func (p *Proc) SiteLoc(s int32) string {
+func (p *proc) SiteLoc(s int32) string {
 	f, ok := p.SiteFrame(s)
 	if !ok || f.File == "" {
 		return ""
@@ -165,7 +166,7 @@ func (p *Proc) SiteLoc(s int32) string {
 
 // ClassName names the class of l: the site table's name for a static
 // class, "Func:line" of the site for a dynamic one.
-func (p *Proc) ClassName(l event.Lock) string {
+func (p *proc) ClassName(l event.Lock) string {
 	id := l.Class
 	if id > 0 && int(id) < len(p.model.Sites.Classes) && p.model.Sites.Classes[id].Name != "" {
 		return p.model.Sites.Classes[id].Name
@@ -175,7 +176,7 @@ func (p *Proc) ClassName(l event.Lock) string {
 		if cid := p.model.classAt(f); cid > 0 {
 			return p.model.Sites.Classes[cid].Name
 		}
-		return fmt.Sprintf("%s:%d", shortFunc(f.Func), f.Line)
+		return fmt.Sprintf("%s:%d", findings.ShortFunc(f.Func), f.Line)
 	}
 	if id == 0 {
 		return fmt.Sprintf("lock@site%d", site)
@@ -184,7 +185,7 @@ func (p *Proc) ClassName(l event.Lock) string {
 }
 
 // Class returns the ClassInfo of l, recording it in the model.
-func (p *Proc) Class(l event.Lock) *ClassInfo {
+func (p *proc) Class(l event.Lock) *classInfo {
 	c := p.model.class(p.ClassName(l), l.Class, p.classFunc(l))
 	if l.Mode == event.Write || l.Mode == "" {
 		c.Written = true
@@ -202,12 +203,12 @@ func classSite(l event.Lock) int32 {
 
 // classFunc returns the function a dynamic class is named after, or "" for
 // a static class.
-func (p *Proc) classFunc(l event.Lock) string {
+func (p *proc) classFunc(l event.Lock) string {
 	if l.Class > 0 && int(l.Class) < len(p.model.Sites.Classes) {
 		return ""
 	}
 	if f, ok := p.SiteFrame(classSite(l)); ok && p.model.classAt(f) == 0 {
-		return shortFunc(f.Func)
+		return findings.ShortFunc(f.Func)
 	}
 	return ""
 }
@@ -216,7 +217,7 @@ func (p *Proc) classFunc(l event.Lock) string {
 // line, or 0 when there is none or the line calls locks of several classes.
 // It names a lock the runtime met only through a dynamic site — an Unlock of
 // a never-locked mutex, a Lock through a method value — by the site table.
-func (m *Model) classAt(f event.Frame) int32 {
+func (m *model) classAt(f event.Frame) int32 {
 	if m.lineClass == nil {
 		m.lineClass = map[string]int32{}
 		for _, s := range m.Sites.Sites {
@@ -237,7 +238,7 @@ func (m *Model) classAt(f event.Frame) int32 {
 
 // InstName names l's instance distinguishably: "Account.mu#2 (first locked
 // at bank.go:31)".
-func (p *Proc) InstName(l event.Lock) string {
+func (p *proc) InstName(l event.Lock) string {
 	name := p.ClassName(l)
 	in := p.Insts[l.Inst]
 	if in == nil {
@@ -250,21 +251,10 @@ func (p *Proc) InstName(l event.Lock) string {
 }
 
 // Label says which process p is, for messages: "run 2 of example.com/kv".
-func (p *Proc) Label() string {
+func (p *proc) Label() string {
 	s := fmt.Sprintf("run %d", p.Process.Run)
 	if p.Process.Package != "" {
 		s += " of " + p.Process.Package
 	}
 	return s
-}
-
-// shortFunc drops the import path from a function name:
-// "example.com/kv.(*Replica).send" becomes "kv.(*Replica).send"; the name
-// the rewriter gave a program's main becomes main again.
-func shortFunc(f string) string {
-	f = userMainName.ReplaceAllString(f, ".main$1") // the user's own name for main
-	if i := strings.LastIndex(f, "/"); i >= 0 {
-		return f[i+1:]
-	}
-	return f
 }

@@ -1,33 +1,36 @@
 package analyzer
 
-import "github.com/lockscope/lockscope/tracer/event"
+import (
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer/event"
+)
 
 // orderLevel is one of the two graphs lock-order cycles are searched in:
 // classes (cross-class cycles) or instances (same-class inversions).
 type orderLevel struct {
 	name  string // "class" or "instance"
-	edges map[EdgeKey]*OrderEdge
+	edges map[edgeKey]*orderEdge
 	// class and display name a node key.
 	class, display func(key string) string
 	// heldKeys returns the node keys of an observation's held locks.
-	heldKeys func(o *Observation) []string
+	heldKeys func(o *observation) []string
 	// lockKey is the node key of a lock held by any goroutine of p.
-	lockKey func(p *Proc, l event.Lock) string
+	lockKey func(p *proc, l event.Lock) string
 }
 
-func classLevel(g *OrderGraph) *orderLevel {
+func classLevel(g *orderGraph) *orderLevel {
 	id := func(k string) string { return k }
 	return &orderLevel{name: "class", edges: g.Class, class: id, display: id,
-		heldKeys: func(o *Observation) []string { return o.HeldClasses },
-		lockKey:  func(p *Proc, l event.Lock) string { return p.ClassName(l) }}
+		heldKeys: func(o *observation) []string { return o.HeldClasses },
+		lockKey:  func(p *proc, l event.Lock) string { return p.ClassName(l) }}
 }
 
-func instLevel(g *OrderGraph) *orderLevel {
+func instLevel(g *orderGraph) *orderLevel {
 	return &orderLevel{name: "instance", edges: g.Inst,
 		class:    func(k string) string { return g.instClass[k] },
 		display:  func(k string) string { return g.instName[k] },
-		heldKeys: func(o *Observation) []string { return o.HeldInsts },
-		lockKey:  func(p *Proc, l event.Lock) string { return instKey(p, l) }}
+		heldKeys: func(o *observation) []string { return o.HeldInsts },
+		lockKey:  func(p *proc, l event.Lock) string { return instKey(p, l) }}
 }
 
 // cycle is a judged lock-order cycle: nodes in order and, per edge
@@ -35,34 +38,39 @@ func instLevel(g *OrderGraph) *orderLevel {
 type cycle struct {
 	level      *orderLevel
 	nodes      []string
-	obs        [][]*Observation
+	obs        [][]*observation
 	concurrent bool
 	truncated  string
 	in         map[string]bool // the node keys
 	// witnesses are the observations of choices that can deadlock (see
 	// feasible.go); nil when the choices were too many to try.
-	witnesses map[*Observation]bool
+	witnesses map[*observation]bool
 }
 
-func runOrder(p *Pass) ([]Finding, error) {
-	var out []Finding
+// cycleEdges are the class edges of the reported lock-order cycles: the
+// lock-order check's result, which the graph marks.
+type cycleEdges map[edgeKey]bool
+
+func runOrder(p *pass, _ results) ([]findings.Finding, any, error) {
+	var out []findings.Finding
+	inCycle := cycleEdges{}
 	for _, lv := range []*orderLevel{classLevel(p.Model.Order), instLevel(p.Model.Order)} {
 		for _, c := range p.findCycles(lv) {
 			out = append(out, p.cycleFinding(c))
 			if lv.name == "class" {
 				for i := range c.nodes {
-					p.inCycle[cycleEdge(c.nodes, i)] = true
+					inCycle[cycleEdge(c.nodes, i)] = true
 				}
 			}
 		}
 	}
-	return out, nil
+	return out, inCycle, nil
 }
 
 // findCycles searches every strongly connected component of lv's blocking
 // edges.
-func (p *Pass) findCycles(lv *orderLevel) []*cycle {
-	var keys []EdgeKey
+func (p *pass) findCycles(lv *orderLevel) []*cycle {
+	var keys []edgeKey
 	for k, e := range lv.edges {
 		if k.From != k.To && hasBlocking(e) {
 			keys = append(keys, k)
@@ -91,7 +99,7 @@ func (p *Pass) findCycles(lv *orderLevel) []*cycle {
 	return out
 }
 
-func hasBlocking(e *OrderEdge) bool {
+func hasBlocking(e *orderEdge) bool {
 	for _, o := range e.Obs {
 		if !o.Try() {
 			return true
@@ -104,7 +112,7 @@ func hasBlocking(e *OrderEdge) bool {
 // observation that is not a TryLock and holds no other lock of the cycle
 // (else a shorter cycle explains it), every step can block, and no common
 // gate lock protects it.
-func (p *Pass) judge(lv *orderLevel, nodes []string) *cycle {
+func (p *pass) judge(lv *orderLevel, nodes []string) *cycle {
 	in := map[string]bool{}
 	for _, n := range nodes {
 		in[n] = true
@@ -129,8 +137,8 @@ func (p *Pass) judge(lv *orderLevel, nodes []string) *cycle {
 
 // usable returns the observations of e that can be part of a deadlock
 // over the cycle nodes in.
-func usable(lv *orderLevel, e *OrderEdge, in map[string]bool) []*Observation {
-	var out []*Observation
+func usable(lv *orderLevel, e *orderEdge, in map[string]bool) []*observation {
+	var out []*observation
 	for _, o := range e.Obs {
 		if o.Try() {
 			continue
@@ -198,7 +206,7 @@ func (c *cycle) anyConcurrent() bool {
 
 // concurrentAt reports whether another goroutine held a lock of the cycle
 // at observation o.
-func (c *cycle) concurrentAt(o *Observation) bool {
+func (c *cycle) concurrentAt(o *observation) bool {
 	for _, g := range o.Event.Others {
 		if g.ID != o.Event.Goroutine && holdsAny(c.level, o.Proc, g.Held, c.in) {
 			return true
@@ -207,7 +215,7 @@ func (c *cycle) concurrentAt(o *Observation) bool {
 	return false
 }
 
-func holdsAny(lv *orderLevel, p *Proc, held []event.Lock, in map[string]bool) bool {
+func holdsAny(lv *orderLevel, p *proc, held []event.Lock, in map[string]bool) bool {
 	for _, l := range held {
 		if in[lv.lockKey(p, l)] {
 			return true
@@ -221,8 +229,8 @@ func holdsAny(lv *orderLevel, p *Proc, held []event.Lock, in map[string]bool) bo
 // other write-held lock, so that the printed scenario does not pair
 // witnesses that a common lock keeps apart; then one whose moment had
 // another goroutine holding a cycle lock; else the first.
-func (c *cycle) pick(i int) *Observation {
-	var best *Observation
+func (c *cycle) pick(i int) *observation {
+	var best *observation
 	score := -1
 	for _, o := range c.obs[i] {
 		sc := 0

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -178,7 +179,7 @@ func TestLockOrderCycle(t *testing.T) {
 				if strings.Join(f.Locks, "|") != strings.Join(tt.want[i], "|") {
 					t.Errorf("cycle %d locks = %q, want %q", i, f.Locks, tt.want[i])
 				}
-				if f.Level != tt.level || f.Severity != Error || f.Confidence != Predicted {
+				if f.Level != tt.level || f.Severity != findings.Error || f.Confidence != findings.Predicted {
 					t.Errorf("level/severity/confidence = %s/%s/%s", f.Level, f.Severity, f.Confidence)
 				}
 				if len(f.Evidence) != len(f.Locks) || !strings.Contains(f.Message, "Possible unsafe locking scenario") {
@@ -189,7 +190,7 @@ func TestLockOrderCycle(t *testing.T) {
 	}
 }
 
-func locksOf(fs []Finding) [][]string {
+func locksOf(fs []findings.Finding) [][]string {
 	var out [][]string
 	for _, f := range fs {
 		out = append(out, f.Locks)

@@ -4,23 +4,24 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
 // cycleFinding turns a judged cycle into a lock-order-cycle finding.
-func (p *Pass) cycleFinding(c *cycle) Finding {
+func (p *pass) cycleFinding(c *cycle) findings.Finding {
 	c.rotate()
 	names := make([]string, len(c.nodes))
 	for i, n := range c.nodes {
 		names[i] = c.level.display(n)
 	}
 	conc := c.concurrent
-	f := Finding{
-		Kind: "lock-order-cycle", Severity: Error, Confidence: Predicted,
+	f := findings.Finding{
+		Kind: findings.KindLockOrderCycle, Severity: findings.Error, Confidence: findings.Predicted,
 		Locks: names, Level: c.level.name, Concurrent: &conc, Truncated: c.truncated,
 	}
 	if p.observedDeadlock(c) {
-		f.Confidence = Observed
+		f.Confidence = findings.Observed
 	}
 	f.Title = "Lock-order cycle: " + cycleString(names)
 	if c.level.name == "instance" {
@@ -32,7 +33,7 @@ func (p *Pass) cycleFinding(c *cycle) Finding {
 	}
 	f.Message = p.cycleMessage(c, names)
 	f.Advice = p.cycleAdvice(c, names)
-	f.ID = fingerprint(f.Kind, c.classKeys(p), c.funcs(p))
+	f.ID = findings.Fingerprint(f.Kind, c.classKeys(p), c.funcs(p))
 	if pkg := c.onePackage(); pkg != "" {
 		f.Package = pkg
 	}
@@ -43,7 +44,7 @@ func (p *Pass) cycleFinding(c *cycle) Finding {
 // processes counts the target processes (runs, test binaries) that recorded
 // an edge of the cycle.
 func (c *cycle) processes() int {
-	seen := map[*Proc]bool{}
+	seen := map[*proc]bool{}
 	for _, obs := range c.obs {
 		for _, o := range obs {
 			seen[o.Proc] = true
@@ -64,7 +65,7 @@ func (c *cycle) rotate() {
 	c.obs = append(c.obs[best:], c.obs[:best]...)
 }
 
-func (c *cycle) heldNames(o *Observation) []string {
+func (c *cycle) heldNames(o *observation) []string {
 	var out []string
 	for i, h := range o.Event.Held {
 		if c.level.name == "instance" {
@@ -77,7 +78,7 @@ func (c *cycle) heldNames(o *Observation) []string {
 }
 
 // classKeys are the fingerprint keys of the cycle's classes, sorted.
-func (c *cycle) classKeys(p *Pass) []string {
+func (c *cycle) classKeys(p *pass) []string {
 	var out []string
 	for _, n := range c.nodes {
 		if ci := p.Model.Classes[c.level.class(n)]; ci != nil {
@@ -88,7 +89,7 @@ func (c *cycle) classKeys(p *Pass) []string {
 }
 
 // funcs are the functions that took the cycle's edges, sorted.
-func (c *cycle) funcs(p *Pass) []string {
+func (c *cycle) funcs(p *pass) []string {
 	var out []string
 	for _, obs := range c.obs {
 		for _, o := range obs {
@@ -112,7 +113,7 @@ func (c *cycle) onePackage() string {
 
 // cycleMessage says who takes what in which order, whether it was seen
 // concurrently, and the lockdep-style unsafe scenario.
-func (p *Pass) cycleMessage(c *cycle, names []string) string {
+func (p *pass) cycleMessage(c *cycle, names []string) string {
 	var b strings.Builder
 	if c.level.name == "instance" {
 		fmt.Fprintf(&b, "Two %s instances were locked in both orders. ", c.level.class(c.nodes[0]))
@@ -121,7 +122,7 @@ func (p *Pass) cycleMessage(c *cycle, names []string) string {
 	}
 	for i := range c.nodes {
 		o := c.pick(i)
-		fmt.Fprintf(&b, "%s takes %s while holding %s. ", Where(p.KeyFrame(o.Event.Stack)), names[(i+1)%len(names)], names[i])
+		fmt.Fprintf(&b, "%s takes %s while holding %s. ", location(p.KeyFrame(o.Event.Stack)), names[(i+1)%len(names)], names[i])
 	}
 	if c.concurrent {
 		b.WriteString("The conflicting acquisitions were seen concurrently.")
@@ -137,7 +138,7 @@ func (p *Pass) cycleMessage(c *cycle, names []string) string {
 // first lock (named by the function that took it), a writer queues on
 // each lock that the next step only read-locks, then each blocks on the
 // next one.
-func (p *Pass) scenario(c *cycle, names []string) string {
+func (p *pass) scenario(c *cycle, names []string) string {
 	var b strings.Builder
 	k := len(names)
 	for i := range k {
@@ -169,9 +170,9 @@ func (p *Pass) scenario(c *cycle, names []string) string {
 
 // heldFunc names the function that took o's held lock: its acquisition
 // site's, else the function of o's stack.
-func (p *Pass) heldFunc(o *Observation) string {
+func (p *pass) heldFunc(o *observation) string {
 	if f, ok := o.Proc.SiteFrame(o.Held().Site); ok && f.Func != "" {
-		return shortFunc(userMainName.ReplaceAllString(f.Func, ".main$1"))
+		return findings.ShortFunc(f.Func)
 	}
 	return stackFunc(p.KeyFrame(o.Event.Stack))
 }
@@ -179,11 +180,11 @@ func (p *Pass) heldFunc(o *Observation) string {
 // writerFunc names a function that write-locks class cls: its first Lock
 // call site in the site table, else one recorded at a dynamic site; "a
 // writer" when none is known.
-func (p *Pass) writerFunc(cls string) string {
+func (p *pass) writerFunc(cls string) string {
 	tab := p.Model.Sites
 	for _, s := range tab.Sites {
 		if s.ID > 0 && s.Op == "Lock" && s.Class > 0 && int(s.Class) < len(tab.Classes) && tab.Classes[s.Class].Name == cls {
-			return shortFunc(userMainName.ReplaceAllString(s.Frame.Func, ".main$1"))
+			return findings.ShortFunc(s.Frame.Func)
 		}
 	}
 	for _, pr := range p.Model.Procs {
@@ -205,7 +206,7 @@ func verb(l event.Lock) string {
 
 // cycleAdvice names the edge to change: the one taken by the fewest
 // observations, and the order the other edges already follow.
-func (p *Pass) cycleAdvice(c *cycle, names []string) string {
+func (p *pass) cycleAdvice(c *cycle, names []string) string {
 	k := len(names)
 	weak := 0
 	for i := range k {
@@ -215,7 +216,7 @@ func (p *Pass) cycleAdvice(c *cycle, names []string) string {
 	}
 	var sites []string
 	for _, o := range c.obs[weak] {
-		sites = append(sites, Where(p.KeyFrame(o.Event.Stack)))
+		sites = append(sites, location(p.KeyFrame(o.Event.Stack)))
 	}
 	sites = sortedUnique(sites)
 	from, to := names[weak], names[(weak+1)%k]
@@ -258,7 +259,7 @@ func takes(n int) string {
 
 // observedDeadlock reports whether a snapshot caught this cycle's locks in
 // a wait-for cycle.
-func (p *Pass) observedDeadlock(c *cycle) bool {
+func (p *pass) observedDeadlock(c *cycle) bool {
 	var classes []string
 	for _, n := range c.nodes {
 		classes = append(classes, c.level.class(n))

@@ -3,21 +3,21 @@ package analyzer
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
-// Pass is what a check sees: the input and its decoded model, with helpers
+// pass is what a check sees: the input and its decoded model, with helpers
 // that turn recorded stacks into evidence.
-type Pass struct {
+type pass struct {
 	Input *Input
-	Model *Model
+	Model *model
 	// warnings collects what checks want said outside any finding.
 	warnings []string
-	// inCycle collects the class edges of reported lock-order cycles.
-	inCycle map[EdgeKey]bool
+	// traces reads each process's execution trace once.
+	traces  traces
 	snaps   []snapCycle
 	snapsOK bool
 	// gates memoises writerGates by class.
@@ -25,34 +25,34 @@ type Pass struct {
 }
 
 // Warn records a warning for Result.Warnings.
-func (p *Pass) Warn(format string, args ...any) {
+func (p *pass) Warn(format string, args ...any) {
 	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
 }
 
 // internalFrame reports whether f belongs to the lock runtime, the Go
 // runtime, sync or testing: frames a user does not want at a stack's top.
 func internalFrame(fn string) bool {
-	for _, pre := range []string{"runtime.", "sync.", "internal/", "testing.", "lockrt."} {
+	for _, pre := range []string{"runtime.", "sync.", "internal/", "testing."} {
 		if strings.HasPrefix(fn, pre) {
 			return true
 		}
 	}
-	return strings.Contains(fn, "/lockrt.") || strings.Contains(fn, "/go-deadlock.")
+	return event.RuntimeFunc(fn) || strings.Contains(fn, "/go-deadlock.")
 }
 
 // Frames converts a recorded stack, dropping internal frames from its top
 // and runtime.goexit from its bottom (see Trim).
-func (p *Pass) Frames(st []event.Frame) []Frame {
-	out := make([]Frame, len(st))
+func (p *pass) Frames(st []event.Frame) []findings.Frame {
+	out := make([]findings.Frame, len(st))
 	for i, f := range st {
-		out[i] = Frame(f)
+		out[i] = findings.Frame(f)
 	}
-	return Trim(out)
+	return trim(out)
 }
 
-// Trim drops internal frames from the top of a stack and runtime.goexit
+// trim drops internal frames from the top of a stack and runtime.goexit
 // from its bottom. A stack of internal frames only is kept whole.
-func Trim(fs []Frame) []Frame {
+func trim(fs []findings.Frame) []findings.Frame {
 	i := 0
 	for i < len(fs) && internalFrame(fs[i].Func) {
 		i++
@@ -62,65 +62,61 @@ func Trim(fs []Frame) []Frame {
 	}
 	j := len(fs)
 	for k := i; k < j; k++ {
-		if strings.HasSuffix(fs[k].Func, "/lockrt.Main") {
+		if name, ok := event.RuntimeName(fs[k].Func); ok && name == "Main" {
 			j = k // the wrapper lockscope put around the program's main
 		}
 	}
 	for j > i && (fs[j-1].Func == "runtime.goexit" || fs[j-1].Func == "runtime.main" || internalFrame(fs[j-1].Func)) {
 		j--
 	}
-	out := append([]Frame{}, fs[i:j]...)
+	out := append([]findings.Frame{}, fs[i:j]...)
 	for k := range out {
-		out[k].Func = userMainName.ReplaceAllString(out[k].Func, ".main$1")
+		out[k].Func = findings.MainName(out[k].Func)
 	}
 	return out
 }
 
-// userMainName matches the name the rewriter gives a program's main so that
-// lockrt.Main can wrap it; reports show the user's own name.
-var userMainName = regexp.MustCompile(`\.lockscopeUserMain\d*(\.|$)`)
-
 // KeyFrame is the frame that locates a stack: the first one in the target's
 // module, else the first non-internal one. The zero Frame if st is empty.
-func (p *Pass) KeyFrame(st []event.Frame) Frame { return p.keyFrame(p.Frames(st)) }
+func (p *pass) KeyFrame(st []event.Frame) findings.Frame { return p.keyFrame(p.Frames(st)) }
 
 // keyFrame is KeyFrame over a trimmed stack.
-func (p *Pass) keyFrame(fs []Frame) Frame {
+func (p *pass) keyFrame(fs []findings.Frame) findings.Frame {
 	for _, f := range fs {
 		if p.inModule(f.File) && !internalFrame(f.Func) {
 			return f
 		}
 	}
 	if len(fs) == 0 {
-		return Frame{}
+		return findings.Frame{}
 	}
 	return fs[0]
 }
 
-func (p *Pass) inModule(file string) bool {
+func (p *pass) inModule(file string) bool {
 	dir := p.Input.ModuleDir
 	return dir != "" && strings.HasPrefix(file, strings.TrimSuffix(dir, "/")+"/")
 }
 
-// Where formats a frame for messages: "bank.Transfer (bank.go:40)".
-func Where(f Frame) string {
+// location formats a frame for messages: "bank.Transfer (bank.go:40)".
+func location(f findings.Frame) string {
 	if f.Func == "" {
 		return "an unknown site"
 	}
 	if f.File == "" {
-		return shortFunc(f.Func)
+		return findings.ShortFunc(f.Func)
 	}
-	return fmt.Sprintf("%s (%s:%d)", shortFunc(f.Func), filepath.Base(f.File), f.Line)
+	return fmt.Sprintf("%s (%s:%d)", findings.ShortFunc(f.Func), filepath.Base(f.File), f.Line)
 }
 
 // Evidence builds one evidence entry from a recorded stack.
-func (p *Pass) Evidence(role string, g int64, st []event.Frame, held []string) Evidence {
-	return Evidence{Role: role, Goroutine: g, Stack: p.Frames(st), Held: held}
+func (p *pass) Evidence(role string, g int64, st []event.Frame, held []string) findings.Evidence {
+	return findings.Evidence{Role: role, Goroutine: g, Stack: p.Frames(st), Held: held}
 }
 
 // obsEvidence describes an observation of the edge from -> to, with
 // held naming the held locks.
-func (p *Pass) obsEvidence(o *Observation, held []string, from, to string) Evidence {
+func (p *pass) obsEvidence(o *observation, held []string, from, to string) findings.Evidence {
 	ev := o.Event
 	verb := "takes"
 	if modeOf(*ev.Acq) == event.Read {
@@ -137,4 +133,4 @@ func (p *Pass) obsEvidence(o *Observation, held []string, from, to string) Evide
 }
 
 // stackFuncs returns the short function names of frames, for fingerprints.
-func stackFunc(f Frame) string { return shortFunc(f.Func) }
+func stackFunc(f findings.Frame) string { return findings.ShortFunc(f.Func) }

@@ -6,6 +6,11 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
+	"github.com/lockscope/lockscope/tracer/event"
 )
 
 // maxRaceLog bounds how much of one race log is read (bytes).
@@ -14,10 +19,10 @@ const maxRaceLog = 64 << 20
 // runRace turns the race detector's reports into data-race findings: one
 // per pair of access sites and variable, however often and in whichever
 // order of the two accesses it was reported, with the locks each side held.
-func runRace(p *Pass) ([]Finding, error) {
+func runRace(p *pass) ([]findings.Finding, error) {
 	src := newSources(p.Input.ModuleDir)
 	sites := newLockSites(p.Model.Sites)
-	var out []Finding
+	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		reps, warns := raceReports(pr.Process)
 		for _, w := range warns {
@@ -57,14 +62,14 @@ func runRace(p *Pass) ([]Finding, error) {
 }
 
 // raceReports reads a process's race logs, or its output when it has none.
-func raceReports(proc *Process) ([]RaceReport, []string) {
+func raceReports(proc *tracer.Process) ([]gotext.RaceReport, []string) {
 	if len(proc.RaceLogs) == 0 {
-		if !strings.Contains(proc.Output, raceWarning) {
+		if !strings.Contains(proc.OutputTail, gotext.RaceWarning) {
 			return nil, nil
 		}
-		return ParseRace(proc.Output), nil
+		return gotext.ParseRace(proc.OutputTail), nil
 	}
-	var reps []RaceReport
+	var reps []gotext.RaceReport
 	var warns []string
 	for _, path := range proc.RaceLogs {
 		f, err := os.Open(path)
@@ -81,15 +86,15 @@ func raceReports(proc *Process) ([]RaceReport, []string) {
 			data = data[:maxRaceLog]
 			warns = append(warns, fmt.Sprintf("race log %s passed %d MiB; the rest was not read", path, maxRaceLog>>20))
 		}
-		reps = append(reps, ParseRace(string(data))...)
+		reps = append(reps, gotext.ParseRace(string(data))...)
 	}
 	return reps, warns
 }
 
 // internalRace reports whether either access was made by lockscope's own
 // runtime (its lock runtime or event encoding) rather than the target.
-func internalRace(r RaceReport) bool {
-	for _, st := range [][]Frame{r.Current.Stack, r.Previous.Stack} {
+func internalRace(r gotext.RaceReport) bool {
+	for _, st := range [][]findings.Frame{r.Current.Stack, r.Previous.Stack} {
 		for _, f := range st {
 			if strings.HasPrefix(f.Func, "runtime.") || strings.HasPrefix(f.Func, "internal/") ||
 				strings.HasPrefix(f.Func, "sync.") || strings.HasPrefix(f.Func, "sync/atomic.") {
@@ -107,23 +112,26 @@ func internalRace(r RaceReport) bool {
 // lockscopeCode reports whether f is in the code lockscope links into
 // targets: its own module's packages, or their copies inside a vendored
 // target module (modpath/_lockscope/...).
-func lockscopeCode(f Frame) bool {
-	for _, pkg := range []string{"/tracer/lockrt", "/tracer/event", "/_lockscope/lockrt", "/_lockscope/event"} {
-		if strings.Contains(f.Func, pkg+".") || strings.Contains(f.File, pkg+"/") {
+func lockscopeCode(f findings.Frame) bool {
+	if event.OwnFunc(f.Func) {
+		return true
+	}
+	for _, dir := range []string{"/tracer/lockrt/", "/tracer/event/", "/_lockscope/lockrt/", "/_lockscope/event/"} {
+		if strings.Contains(f.File, dir) {
 			return true
 		}
 	}
-	return strings.HasPrefix(f.Func, "lockrt.")
+	return false
 }
 
 // raceSide is one access of a race, as the finding describes it.
 type raceSide struct {
-	acc   RaceAccess
-	stack []Frame
-	key   Frame // the access's frame in the target's code
+	acc   gotext.RaceAccess
+	stack []findings.Frame
+	key   findings.Frame // the access's frame in the target's code
 	// created is the key frame of the go statement that started the
 	// goroutine, for when the access's own stack was lost.
-	created Frame
+	created findings.Frame
 	code    string
 	held    []heldLock
 	cands   []varCand
@@ -160,15 +168,15 @@ func (s raceSide) heldNames() []string {
 }
 
 // raceFinding describes one race report.
-func (p *Pass) raceFinding(src *sources, sites lockSites, pr *Proc, r RaceReport) Finding {
+func (p *pass) raceFinding(src *sources, sites lockSites, pr *proc, r gotext.RaceReport) findings.Finding {
 	a, b := p.raceSide(src, sites, r.Current), p.raceSide(src, sites, r.Previous)
 	v := raceVar(a, b)
 	name := v
 	if name == "" {
 		name = "the memory at " + locWords(a.key)
 	}
-	f := Finding{
-		Kind: "data-race", Severity: Error, Confidence: Observed, Package: pr.Process.Package,
+	f := findings.Finding{
+		Kind: findings.KindDataRace, Severity: findings.Error, Confidence: findings.Observed, Package: pr.Process.Package,
 		Title:   fmt.Sprintf("Data race on %s: %s in %s, %s in %s", name, a.acc.Op(), a.where(), b.acc.Op(), b.where()),
 		Locks:   raceLocks(v, a, b),
 		Advice:  raceAdvice(name, a, b),
@@ -178,25 +186,25 @@ func (p *Pass) raceFinding(src *sources, sites lockSites, pr *Proc, r RaceReport
 	if a.key.Func == "" || b.key.Func == "" {
 		f.Message += " The race detector could not restore the stack of one access (it keeps a bounded history); that access is named by its goroutine."
 	}
-	f.Evidence = []Evidence{
+	f.Evidence = []findings.Evidence{
 		{Role: sideRole(a, ""), Goroutine: a.acc.Goroutine, Stack: a.stack, Held: a.heldNames()},
 		{Role: sideRole(b, "previous "), Goroutine: b.acc.Goroutine, Stack: b.stack, Held: b.heldNames()},
 	}
 	for _, s := range []raceSide{a, b} {
 		if len(s.acc.Created) > 0 {
-			f.Evidence = append(f.Evidence, Evidence{Role: s.who() + " was created here", Goroutine: s.acc.Goroutine, Stack: Trim(s.acc.Created)})
+			f.Evidence = append(f.Evidence, findings.Evidence{Role: s.who() + " was created here", Goroutine: s.acc.Goroutine, Stack: trim(s.acc.Created)})
 		}
 	}
 	keys := []string{raceFunc(a.key.Func) + "\x02" + a.code, raceFunc(b.key.Func) + "\x02" + b.code}
 	sort.Strings(keys)
-	f.ID = fingerprint(f.Kind, []string{v}, append(keys, pr.Process.Package))
+	f.ID = findings.Fingerprint(f.Kind, []string{v}, append(keys, pr.Process.Package))
 	return f
 }
 
-func (p *Pass) raceSide(src *sources, sites lockSites, acc RaceAccess) raceSide {
-	s := raceSide{acc: acc, stack: Trim(acc.Stack)}
+func (p *pass) raceSide(src *sources, sites lockSites, acc gotext.RaceAccess) raceSide {
+	s := raceSide{acc: acc, stack: trim(acc.Stack)}
 	s.key = p.keyFrame(s.stack)
-	s.created = p.keyFrame(Trim(acc.Created))
+	s.created = p.keyFrame(trim(acc.Created))
 	if f := src.file(s.key.File); f != nil {
 		s.code = f.code(s.key.Line)
 		s.cands = src.candidates(f, s.key.Line)
@@ -272,7 +280,7 @@ func heldWords(hs []heldLock) string {
 	return strings.Join(ws, ", ")
 }
 
-func locWords(f Frame) string {
+func locWords(f findings.Frame) string {
 	if f.File == "" {
 		return "an unknown site"
 	}
@@ -282,7 +290,7 @@ func locWords(f Frame) string {
 // raceFunc names a function as a reader would: "Counter.Inc" for
 // "example.com/kv.(*Counter).Inc", "main.func1" for a closure of main.
 func raceFunc(fn string) string {
-	fn = shortFunc(fn)
+	fn = findings.ShortFunc(fn)
 	if _, rest, ok := strings.Cut(fn, "."); ok && rest != "" {
 		fn = rest
 	}

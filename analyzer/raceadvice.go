@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
 )
 
 // lockset is how a finding says where its held locks come from.
@@ -66,14 +68,14 @@ func commonLocks(a, b []heldLock) []string {
 	return out
 }
 
-func raceVerb(a RaceAccess) string {
+func raceVerb(a gotext.RaceAccess) string {
 	if a.Write {
 		return "writes"
 	}
 	return "reads"
 }
 
-func pastVerb(a RaceAccess) string {
+func pastVerb(a gotext.RaceAccess) string {
 	if a.Write {
 		return "wrote"
 	}

@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
+	"github.com/lockscope/lockscope/tracer"
 )
 
 // A process that failed only because the race detector fired is explained
@@ -26,7 +30,7 @@ const (
 // exit 1) the testing package said the races happened outside any test and
 // no test failed, or every failed test's own messages are raceDetected and
 // t.Log output.
-func (p *Pass) raceOnlyFailure(proc *Process) bool {
+func (p *pass) raceOnlyFailure(proc *tracer.Process) bool {
 	if proc.StartError != "" || proc.Signal != "" || proc.TimedOut {
 		return false
 	}
@@ -34,7 +38,7 @@ func (p *Pass) raceOnlyFailure(proc *Process) bool {
 	if len(reps) == 0 {
 		return false
 	}
-	lines := strings.Split(proc.Output, "\n")
+	lines := strings.Split(proc.OutputTail, "\n")
 	if _, ok := findPrefix(lines, "panic: "); ok {
 		return false
 	}
@@ -151,12 +155,12 @@ func messageSite(t string) (string, int) {
 // (or its _test package); when no frame is, any directory of the module
 // that the reports' frames name. Unreadable source says no: the message
 // is taken for a failure.
-func (p *Pass) logCalls(proc *Process, reps []RaceReport) func(string, int) bool {
+func (p *pass) logCalls(proc *tracer.Process, reps []gotext.RaceReport) func(string, int) bool {
 	src := newSources(p.Input.ModuleDir)
 	own, module := map[string]bool{}, map[string]bool{}
 	for _, r := range reps {
-		for _, acc := range []RaceAccess{r.Current, r.Previous} {
-			for _, f := range append(append([]Frame(nil), acc.Stack...), acc.Created...) {
+		for _, acc := range []gotext.RaceAccess{r.Current, r.Previous} {
+			for _, f := range append(append([]findings.Frame(nil), acc.Stack...), acc.Created...) {
 				if pkg := funcPackage(f.Func); f.File != "" && (pkg == proc.Package || pkg == proc.Package+"_test") {
 					own[filepath.Dir(f.File)] = true
 				}

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"sort"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -49,7 +50,7 @@ func newLockSites(t *event.SiteTable) lockSites {
 }
 
 // held returns the locks held at an access with stack st, sorted by name.
-func (s *sources) held(st []Frame, sites lockSites, table *event.SiteTable) []heldLock {
+func (s *sources) held(st []findings.Frame, sites lockSites, table *event.SiteTable) []heldLock {
 	all := map[string]heldLock{}
 	for _, fr := range st {
 		if len(sites[fr.File]) == 0 {

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // locksetSrc exercises the static lockset. Lines marked "// at NAME" are
@@ -137,13 +140,13 @@ func TestRaceLockset(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var st []Frame
+			var st []findings.Frame
 			for _, n := range tt.stack {
 				fn := "app.x"
 				if n == "oneline" {
 					fn = "app.(*Cache).Handoff.func1" // the runtime's name for the literal
 				}
-				st = append(st, Frame{Func: fn, File: file, Line: at[n]})
+				st = append(st, findings.Frame{Func: fn, File: file, Line: at[n]})
 			}
 			var held []string
 			for _, h := range src.held(st, sites, table) {
@@ -170,7 +173,7 @@ func TestRaceLockset(t *testing.T) {
 
 func TestRaceAdvice(t *testing.T) {
 	side := func(fn string, write bool, held ...heldLock) raceSide {
-		return raceSide{acc: RaceAccess{Write: write, Goroutine: 5}, key: Frame{Func: "app." + fn}, held: held}
+		return raceSide{acc: gotext.RaceAccess{Write: write, Goroutine: 5}, key: findings.Frame{Func: "app." + fn}, held: held}
 	}
 	mu := heldLock{Name: "Cache.mu", RW: true}
 	rmu := heldLock{Name: "Cache.mu", RW: true, Read: true}

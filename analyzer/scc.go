@@ -10,7 +10,7 @@ type digraph struct {
 }
 
 // newDigraph builds a digraph from edges, skipping self-loops.
-func newDigraph(edges []EdgeKey) *digraph {
+func newDigraph(edges []edgeKey) *digraph {
 	g := &digraph{adj: map[string][]string{}}
 	seen := map[string]bool{}
 	for _, e := range edges {

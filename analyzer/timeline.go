@@ -5,8 +5,9 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
-	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // The timeline of a hang or an observed mixed deadlock: for each goroutine
@@ -29,20 +30,14 @@ const (
 	maxTimelineSpans = 16
 )
 
-// Span kinds.
-const (
-	SpanHold = "hold"
-	SpanWait = "wait"
-)
-
 // newTimeline lays out the goroutines ids (in that order, duplicates
 // dropped) of w's snapshot. Goroutines the snapshot and the end state know
 // nothing about are left out. stuck are the goroutines whose waits make
 // the deadlock: the deadlock moment is when the last of them began to
 // wait, when all those starts are known; nil stuck means no such moment.
-func (p *Pass) newTimeline(pr *Proc, w *waitFor, ids, stuck []int64) *Timeline {
+func (p *pass) newTimeline(pr *proc, w *waitFor, ids, stuck []int64) *findings.Timeline {
 	snap := w.snap
-	tl := &Timeline{SnapshotNs: snap.Time, Rows: []TimelineRow{}}
+	tl := &findings.Timeline{SnapshotNs: snap.Time, Rows: []findings.TimelineRow{}}
 	comm := p.commWaitSpans(pr, snap.Time)
 	stacks := p.endStacks(pr)
 	seen := map[int64]bool{}
@@ -51,13 +46,13 @@ func (p *Pass) newTimeline(pr *Proc, w *waitFor, ids, stuck []int64) *Timeline {
 			continue
 		}
 		seen[id] = true
-		row := TimelineRow{Goroutine: id, Label: stackFunc(p.keyFrame(Trim(stacks[id]))), Spans: []TimelineSpan{}}
+		row := findings.TimelineRow{Goroutine: id, Label: stackFunc(p.keyFrame(trim(stacks[id]))), Spans: []findings.TimelineSpan{}}
 		if g := w.gs[id]; g != nil {
 			for _, l := range g.Held {
-				row.Spans = append(row.Spans, lockSpan(pr, SpanHold, l, snap.Time))
+				row.Spans = append(row.Spans, lockSpan(pr, findings.SpanHold, l, snap.Time))
 			}
 			if g.Waiting != nil {
-				row.Spans = append(row.Spans, lockSpan(pr, SpanWait, *g.Waiting, snap.Time))
+				row.Spans = append(row.Spans, lockSpan(pr, findings.SpanWait, *g.Waiting, snap.Time))
 			}
 		}
 		if s, ok := comm[id]; ok {
@@ -85,10 +80,10 @@ func (p *Pass) newTimeline(pr *Proc, w *waitFor, ids, stuck []int64) *Timeline {
 }
 
 // lockSpan is a hold of l or a wait for it, open at the snapshot (now).
-func lockSpan(pr *Proc, kind string, l event.Lock, now int64) TimelineSpan {
-	s := TimelineSpan{Kind: kind, Lock: shortInstName(pr, l), Class: pr.ClassName(l), Mode: string(modeOf(l)),
+func lockSpan(pr *proc, kind string, l event.Lock, now int64) findings.TimelineSpan {
+	s := findings.TimelineSpan{Kind: kind, Lock: shortInstName(pr, l), Class: pr.ClassName(l), Mode: string(modeOf(l)),
 		StartNs: l.Since, EndNs: now, Site: pr.SiteLoc(l.Site)}
-	if kind == SpanWait {
+	if kind == findings.SpanWait {
 		s.Reason = gtrace.ReasonLock
 	}
 	if l.Since <= 0 || l.Since > now {
@@ -98,7 +93,7 @@ func lockSpan(pr *Proc, kind string, l event.Lock, now int64) TimelineSpan {
 }
 
 // shortInstName names l's instance without its first site: "Account.mu#2".
-func shortInstName(pr *Proc, l event.Lock) string {
+func shortInstName(pr *proc, l event.Lock) string {
 	name := pr.ClassName(l)
 	if in := pr.Insts[l.Inst]; in != nil {
 		return fmt.Sprintf("%s#%d", name, in.Ordinal)
@@ -109,16 +104,16 @@ func shortInstName(pr *Proc, l event.Lock) string {
 // commWaitSpans are the channel, select, WaitGroup and Cond waits of pr's
 // goroutines at its end, by goroutine: with their start from the
 // execution trace when it knows it, else with an unknown start.
-func (p *Pass) commWaitSpans(pr *Proc, now int64) map[int64]TimelineSpan {
-	out := map[int64]TimelineSpan{}
+func (p *pass) commWaitSpans(pr *proc, now int64) map[int64]findings.TimelineSpan {
+	out := map[int64]findings.TimelineSpan{}
 	gs, _ := p.endBlocked(pr)
 	sum := p.traceOf(pr)
 	for _, g := range gs {
 		if !g.comm() {
 			continue
 		}
-		s := TimelineSpan{Kind: SpanWait, Reason: g.Reason, EndNs: now, StartUnknown: true}
-		if f := p.keyFrame(Trim(g.Stack)); f.File != "" {
+		s := findings.TimelineSpan{Kind: findings.SpanWait, Reason: g.Reason, EndNs: now, StartUnknown: true}
+		if f := p.keyFrame(trim(g.Stack)); f.File != "" {
 			s.Site = fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
 		}
 		if sum != nil {
@@ -135,7 +130,7 @@ func (p *Pass) commWaitSpans(pr *Proc, now int64) map[int64]TimelineSpan {
 
 // sortSpans orders a goroutine's spans by start, unknown starts first,
 // holds before waits, then by lock.
-func sortSpans(ss []TimelineSpan) {
+func sortSpans(ss []findings.TimelineSpan) {
 	sort.SliceStable(ss, func(i, j int) bool {
 		a, b := ss[i], ss[j]
 		if a.StartUnknown != b.StartUnknown {
@@ -145,7 +140,7 @@ func sortSpans(ss []TimelineSpan) {
 			return a.StartNs < b.StartNs
 		}
 		if a.Kind != b.Kind {
-			return a.Kind == SpanHold
+			return a.Kind == findings.SpanHold
 		}
 		return a.Lock < b.Lock
 	})
@@ -153,7 +148,7 @@ func sortSpans(ss []TimelineSpan) {
 
 // deadlockMoment is when the last of stuck's waits began, or 0 when one
 // of those starts is unknown or stuck is empty.
-func deadlockMoment(w *waitFor, comm map[int64]TimelineSpan, stuck []int64) int64 {
+func deadlockMoment(w *waitFor, comm map[int64]findings.TimelineSpan, stuck []int64) int64 {
 	var last int64
 	for _, id := range stuck {
 		var start int64
@@ -171,7 +166,7 @@ func deadlockMoment(w *waitFor, comm map[int64]TimelineSpan, stuck []int64) int6
 }
 
 // evidenceIDs are the goroutines of evs, in order.
-func evidenceIDs(evs []Evidence) []int64 {
+func evidenceIDs(evs []findings.Evidence) []int64 {
 	var out []int64
 	for _, e := range evs {
 		if e.Goroutine != 0 {
@@ -184,7 +179,7 @@ func evidenceIDs(evs []Evidence) []int64 {
 // waitersTimeline is the timeline of a hang without a lock cycle: the
 // goroutines of its evidence, then the lock waiters it had no room for,
 // each lock waiter followed by the goroutines it waits for.
-func (h *hang) waitersTimeline(evs []Evidence) *Timeline {
+func (h *hang) waitersTimeline(evs []findings.Evidence) *findings.Timeline {
 	var ids []int64
 	for _, id := range evidenceIDs(evs) {
 		ids = append(ids, id)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
 
@@ -38,7 +39,7 @@ func TestTimelineOfHangCycle(t *testing.T) {
 	}
 	// The timeline is added beside the finding: its fingerprint is the
 	// one computed from kind, locks and functions alone.
-	if want := fingerprint("hang", []string{"A.mu", "B.mu"}, []string{"app.audit", "app.transfer", "example.com/app"}); h[0].ID != want {
+	if want := findings.Fingerprint("hang", []string{"A.mu", "B.mu"}, []string{"app.audit", "app.transfer", "example.com/app"}); h[0].ID != want {
 		t.Errorf("fingerprint changed: %s, want %s", h[0].ID, want)
 	}
 	tl := h[0].Timeline
@@ -46,12 +47,12 @@ func TestTimelineOfHangCycle(t *testing.T) {
 		t.Fatal("no timeline")
 	}
 	lockSite := func(class string) string { return "app.go:" + map[string]string{"A.mu": "11", "B.mu": "12"}[class] }
-	want := &Timeline{SnapshotNs: 5e9, DeadlockNs: 2e9, Rows: []TimelineRow{
-		{Goroutine: 7, Label: "app.transfer", Spans: []TimelineSpan{
+	want := &findings.Timeline{SnapshotNs: 5e9, DeadlockNs: 2e9, Rows: []findings.TimelineRow{
+		{Goroutine: 7, Label: "app.transfer", Spans: []findings.TimelineSpan{
 			{Kind: "hold", Lock: "A.mu#1", Class: "A.mu", Mode: "w", StartNs: 5e8, EndNs: 5e9, Site: lockSite("A.mu")},
 			{Kind: "wait", Lock: "B.mu#1", Class: "B.mu", Mode: "w", Reason: "lock", StartNs: 1e9, EndNs: 5e9, Site: lockSite("B.mu")},
 		}},
-		{Goroutine: 8, Label: "app.audit", Spans: []TimelineSpan{
+		{Goroutine: 8, Label: "app.audit", Spans: []findings.TimelineSpan{
 			{Kind: "hold", Lock: "B.mu#1", Class: "B.mu", Mode: "w", StartUnknown: true, EndNs: 5e9, Site: lockSite("B.mu")},
 			{Kind: "wait", Lock: "A.mu#1", Class: "A.mu", Mode: "w", Reason: "lock", StartNs: 2e9, EndNs: 5e9, Site: lockSite("A.mu")},
 		}},
@@ -170,7 +171,7 @@ func TestTimelineBounds(t *testing.T) {
 func TestHangWithoutSnapshotHasNoTimeline(t *testing.T) {
 	in := newFixture().input()
 	in.Processes[0].TimedOut = true
-	in.Processes[0].Output = "SIGQUIT: quit\n\n" + hangDump
+	in.Processes[0].OutputTail = "SIGQUIT: quit\n\n" + hangDump
 	if h := ofKind(analyze(t, in), "hang"); len(h) != 1 || h[0].Timeline != nil {
 		t.Fatalf("hang = %+v", h)
 	}

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lockscope/lockscope/tracer"
 )
 
 // The trace-analysis benchmark of BENCHMARKS.md: lockscope's reading of an
@@ -107,7 +109,7 @@ func BenchmarkTraceAnalysis(b *testing.B) {
 	path := busyTrace(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		in := &Input{Processes: []*Process{{Run: 1, Package: "busy", TracePath: path}}}
+		in := &Input{Processes: []*tracer.Process{{Run: 1, Package: "busy", TracePath: path}}}
 		if _, err := Analyze(in); err != nil {
 			b.Fatal(err)
 		}

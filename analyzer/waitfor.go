@@ -5,14 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lockscope/lockscope/analyzer/internal/gotext"
+	"github.com/lockscope/lockscope/analyzer/internal/gtrace"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
-	"github.com/lockscope/lockscope/tracer/gtrace"
 )
 
 // waitFor is the wait-for graph of one snapshot: each waiting goroutine
 // points at the goroutines it waits for.
 type waitFor struct {
-	proc *Proc
+	proc *proc
 	snap *event.Event
 	gs   map[int64]*event.Goroutine
 	ids  []int64 // sorted goroutine IDs
@@ -22,7 +24,7 @@ type waitFor struct {
 
 // latestSnapshot returns the last "signal" snapshot of pr, else its last
 // "exit" snapshot, else nil.
-func latestSnapshot(pr *Proc) *event.Event {
+func latestSnapshot(pr *proc) *event.Event {
 	var exit *event.Event
 	for i := len(pr.Snapshots) - 1; i >= 0; i-- {
 		s := pr.Snapshots[i]
@@ -36,7 +38,7 @@ func latestSnapshot(pr *Proc) *event.Event {
 	return exit
 }
 
-func newWaitFor(pr *Proc, snap *event.Event) *waitFor {
+func newWaitFor(pr *proc, snap *event.Event) *waitFor {
 	w := &waitFor{proc: pr, snap: snap, gs: map[int64]*event.Goroutine{}, on: map[int64][]int64{}}
 	for i := range snap.Goroutines {
 		g := &snap.Goroutines[i]
@@ -135,13 +137,13 @@ func (w *waitFor) cycle() []int64 {
 
 // snapCycle is a wait-for cycle caught in a snapshot.
 type snapCycle struct {
-	proc    *Proc
+	proc    *proc
 	classes []string // sorted class names of the wanted locks
 }
 
 // snapCycles returns the wait-for cycles of every process's latest
 // snapshot, computed once.
-func (p *Pass) snapCycles() []snapCycle {
+func (p *pass) snapCycles() []snapCycle {
 	if p.snapsOK {
 		return p.snaps
 	}
@@ -167,10 +169,10 @@ func (p *Pass) snapCycles() []snapCycle {
 // snapshot at its deadline): on a channel, select, WaitGroup, Cond or lock.
 type blockedG struct {
 	ID     int64
-	Reason string  // a gtrace reason: "chan send", "WaitGroup.Wait", "lock", ...
-	Stack  []Frame // the blocking stack, leaf first, runtime frames included
+	Reason string           // a gtrace reason: "chan send", "WaitGroup.Wait", "lock", ...
+	Stack  []findings.Frame // the blocking stack, leaf first, runtime frames included
 	// Created is the go statement that started it; zero when unknown.
-	Created Frame
+	Created findings.Frame
 	// Wait says how long it had been blocked: "for 1.2s", "for at least
 	// 3s", "for 2 minutes", or "".
 	Wait string
@@ -193,7 +195,7 @@ func (b *blockedG) comm() bool {
 // without the Go runtime's, the test framework's and lockscope's own: from
 // the execution trace's final state when there is a trace, else from the
 // latest snapshot's goroutine dump. from names the source ("" for none).
-func (p *Pass) endBlocked(pr *Proc) (gs []blockedG, from string) {
+func (p *pass) endBlocked(pr *proc) (gs []blockedG, from string) {
 	if sum := p.traceOf(pr); sum != nil {
 		for _, g := range sum.Goroutines {
 			if g.State != gtrace.StateWaiting || !foreverReason(g.Reason) || !userLock(g.Reason, g.Stack) {
@@ -204,7 +206,7 @@ func (p *Pass) endBlocked(pr *Proc) (gs []blockedG, from string) {
 			}
 			b := blockedG{ID: g.ID, Reason: g.Reason, Stack: framesOf(g.Stack), Wait: traceWait(sum, &g)}
 			if len(g.Created) > 0 {
-				b.Created = Frame(g.Created[0])
+				b.Created = findings.Frame(g.Created[0])
 			}
 			if g.Lock != nil {
 				b.Lock = &event.Lock{Class: g.Lock.Class, Inst: g.Lock.Inst, Mode: event.Mode(g.Lock.Mode)}
@@ -217,7 +219,7 @@ func (p *Pass) endBlocked(pr *Proc) (gs []blockedG, from string) {
 	if snap == nil {
 		return nil, ""
 	}
-	for _, s := range ParseDump(snap.Dump) {
+	for _, s := range gotext.ParseDump(snap.Dump) {
 		r := dumpReason(s.State, s.Frames)
 		if !foreverReason(r) || !userLock(r, dumpFrames(s.Frames)) {
 			continue
@@ -255,14 +257,14 @@ func userLock(reason string, stack []gtrace.Frame) bool {
 		return true
 	}
 	for _, f := range stack {
-		if strings.Contains(f.Func, "/lockrt.") {
+		if event.RuntimeFunc(f.Func) {
 			return true
 		}
 	}
 	return false
 }
 
-func dumpFrames(fs []Frame) []gtrace.Frame {
+func dumpFrames(fs []findings.Frame) []gtrace.Frame {
 	out := make([]gtrace.Frame, len(fs))
 	for i, f := range fs {
 		out[i] = gtrace.Frame(f)
@@ -271,7 +273,7 @@ func dumpFrames(fs []Frame) []gtrace.Frame {
 }
 
 // dumpReason maps a goroutine dump's state to a gtrace reason.
-func dumpReason(state string, frames []Frame) string {
+func dumpReason(state string, frames []findings.Frame) string {
 	switch {
 	case strings.HasSuffix(state, "(nil chan)"), state == "select (no cases)":
 		return gtrace.ReasonNil
@@ -307,8 +309,8 @@ func ownBlocked(gs []blockedG) []blockedG {
 	return out
 }
 
-func systemStack(fs []Frame) bool {
-	if n := len(fs); n > 0 && lockrtFunc(fs[n-1].Func) {
+func systemStack(fs []findings.Frame) bool {
+	if n := len(fs); n > 0 && event.RuntimeFunc(fs[n-1].Func) {
 		// Started by lockscope's runtime (its stats, deadlock, leak and
 		// signal loops): its own, whatever it waits in, even a lock inside
 		// runtime/pprof while it writes a profile at the deadline.
@@ -317,7 +319,7 @@ func systemStack(fs []Frame) bool {
 	for _, f := range fs {
 		fn := f.Func
 		if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/") || strings.HasPrefix(fn, "sync.") ||
-			fn == "time.Sleep" || lockrtFunc(fn) {
+			fn == "time.Sleep" || event.RuntimeFunc(fn) {
 			continue // the primitive, or lockscope's lock around it; lockscope's own goroutines have nothing else
 		}
 		return strings.HasPrefix(fn, "testing.") || strings.HasPrefix(fn, "runtime/trace.") || strings.HasPrefix(fn, "os/signal.")
@@ -357,16 +359,10 @@ func waitWords(d time.Duration) string {
 	return d.Round(time.Millisecond).String()
 }
 
-func framesOf(fs []gtrace.Frame) []Frame {
-	out := make([]Frame, len(fs))
+func framesOf(fs []gtrace.Frame) []findings.Frame {
+	out := make([]findings.Frame, len(fs))
 	for i, f := range fs {
-		out[i] = Frame(f)
+		out[i] = findings.Frame(f)
 	}
 	return out
-}
-
-// lockrtFunc reports whether fn belongs to lockscope's lock runtime, in
-// any placement (module, workspace or vendored overlay).
-func lockrtFunc(fn string) bool {
-	return strings.Contains(fn, "/lockrt.") || strings.HasPrefix(fn, "lockrt.")
 }

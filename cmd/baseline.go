@@ -9,9 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/spf13/cobra"
-
-	"github.com/lockscope/lockscope/analyzer"
 )
 
 // BaselineOptions are the inputs of `lockscope baseline`.
@@ -55,7 +54,7 @@ func runBaseline(s *Streams, o *BaselineOptions) error {
 	if err != nil {
 		return err
 	}
-	b := analyzer.NewBaseline(res)
+	b := findings.NewBaseline(res)
 	if o.Output == "-" {
 		return b.Write(s.Out)
 	}
@@ -67,12 +66,12 @@ func runBaseline(s *Streams, o *BaselineOptions) error {
 }
 
 // readResult reads a findings.json.
-func readResult(s *Streams, path string) (*analyzer.Result, error) {
+func readResult(s *Streams, path string) (*findings.Result, error) {
 	data, err := os.ReadFile(absDir(s, path))
 	if err != nil {
 		return nil, usagef("read findings: %w", err)
 	}
-	var res analyzer.Result
+	var res findings.Result
 	if err := json.Unmarshal(data, &res); err != nil {
 		return nil, usagef("%s is not a findings.json: %w", path, err)
 	}

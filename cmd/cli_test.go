@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/scenarios"
 )
 
@@ -49,7 +49,7 @@ func TestExplainCoversEveryKind(t *testing.T) {
 		"contention", "long-hold", "lock-leak", "target-failure"}
 	for _, k := range kinds {
 		code, stdout, _ := lockscope(t, t.TempDir(), "explain", k)
-		c := analyzer.Lookup(k)
+		c := findings.Lookup(findings.Kind(k))
 		if code != ExitOK || c == nil {
 			t.Errorf("explain %s: exit %d, check %v", k, code, c)
 			continue

@@ -60,7 +60,10 @@ var unknownKey = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
 // there is one. It returns nil when there is no file.
 func loadConfig(dir, path string) (*Config, error) {
 	if path == "" {
-		root := moduleRoot(dir)
+		root, ok := moduleRoot(dir)
+		if !ok {
+			root = dir
+		}
 		path = filepath.Join(root, ConfigName)
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, nil
@@ -84,15 +87,16 @@ func loadConfig(dir, path string) (*Config, error) {
 	return c, nil
 }
 
-// moduleRoot is the nearest directory at or above dir with a go.mod, or dir.
-func moduleRoot(dir string) string {
+// moduleRoot is the nearest directory at or above dir with a go.mod; ok is
+// false when there is none.
+func moduleRoot(dir string) (root string, ok bool) {
 	for d := dir; ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
+			return d, true
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			return "", false
 		}
 		d = parent
 	}

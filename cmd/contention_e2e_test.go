@@ -1,13 +1,15 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/google/pprof/profile"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/reports"
 )
 
@@ -49,10 +51,19 @@ func TestHTTPHotLockContention(t *testing.T) {
 	if !strings.Contains(tags, "Server.mu") {
 		t.Errorf("go tool pprof -tags does not show the lock label Server.mu:\n%s", tags)
 	}
+
+	// The saved findings.json is enough to write the profile again.
+	again := filepath.Join(t.TempDir(), "again.pb.gz")
+	if code, _, stderr := lockscope(t, buggyOut, "report", "findings.json", "--format", "pprof", "-o", again); code != ExitOK {
+		t.Fatalf("report --format pprof: exit %d: %s", code, stderr)
+	}
+	if a, b := profileSum(t, again), profileSum(t, prof); a != b {
+		t.Errorf("the profile written again from findings.json has %s; the run's has %s", a, b)
+	}
 }
 
 // runScenario runs one scenario variant into out and returns its findings.
-func runScenario(t *testing.T, name, variant, out string) *analyzer.Result {
+func runScenario(t *testing.T, name, variant, out string) *findings.Result {
 	t.Helper()
 	_, _, stderr := lockscope(t, t.TempDir(), "run", name, "--variant", variant, "--out", out, "--format", "json")
 	res := readFindings(t, out)
@@ -62,7 +73,7 @@ func runScenario(t *testing.T, name, variant, out string) *analyzer.Result {
 	return res
 }
 
-func totalWait(res *analyzer.Result) int64 {
+func totalWait(res *findings.Result) int64 {
 	var ns int64
 	for _, c := range res.Contention {
 		ns += c.WaitNs
@@ -70,7 +81,7 @@ func totalWait(res *analyzer.Result) int64 {
 	return ns
 }
 
-func waits(res *analyzer.Result) int64 {
+func waits(res *findings.Result) int64 {
 	var n int64
 	for _, c := range res.Contention {
 		n += c.Waits
@@ -95,4 +106,22 @@ func pprofRun(t *testing.T, args ...string) string {
 		t.Fatalf("go tool pprof %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// profileSum says what a pprof profile holds: samples, waits and delay.
+func profileSum(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := profile.ParseData(data)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var count, delay int64
+	for _, s := range p.Sample {
+		count, delay = count+s.Value[0], delay+s.Value[1]
+	}
+	return fmt.Sprintf("%d samples, %d waits, %dns", len(p.Sample), count, delay)
 }

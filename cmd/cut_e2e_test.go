@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -36,7 +37,12 @@ func TestExitSnapshotIsOneCut(t *testing.T) {
 	}
 	snapshots := 0
 	for _, l := range logs {
-		evs, _ := readEvents(l)
+		f, err := os.Open(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, _, _ := event.ReadAll(f)
+		f.Close()
 		for _, ev := range evs {
 			if ev.Kind != event.KindSnapshot {
 				continue

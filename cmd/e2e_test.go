@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/scenarios"
 )
 
@@ -25,13 +25,13 @@ func lockscope(t *testing.T, dir string, args ...string) (code int, stdout, stde
 	return code, out.String(), errb.String()
 }
 
-func readFindings(t *testing.T, outDir string) *analyzer.Result {
+func readFindings(t *testing.T, outDir string) *findings.Result {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(outDir, "findings.json"))
 	if err != nil {
 		t.Fatalf("findings.json: %v", err)
 	}
-	var res analyzer.Result
+	var res findings.Result
 	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatalf("findings.json does not decode: %v", err)
 	}
@@ -44,7 +44,7 @@ func lockMatches(got, want string) bool {
 	return got == want || strings.HasPrefix(got, want+"#") || strings.HasPrefix(got, want+" ")
 }
 
-func hasFinding(res *analyzer.Result, kind string, locks []string) bool {
+func hasFinding(res *findings.Result, kind findings.Kind, locks []string) bool {
 	for _, f := range res.Findings {
 		if f.Kind != kind {
 			continue
@@ -64,10 +64,10 @@ func hasFinding(res *analyzer.Result, kind string, locks []string) bool {
 	return false
 }
 
-func summarize(res *analyzer.Result) string {
+func summarize(res *findings.Result) string {
 	var b strings.Builder
 	for _, f := range res.Findings {
-		b.WriteString(f.Kind + " " + strings.Join(f.Locks, ",") + ": " + f.Title + "\n")
+		b.WriteString(string(f.Kind) + " " + strings.Join(f.Locks, ",") + ": " + f.Title + "\n")
 	}
 	return b.String()
 }
@@ -141,69 +141,12 @@ func treeHash(t *testing.T, dir string) string {
 	return string(h.Sum(nil))
 }
 
-const bankModule = `module example.com/bank
-
-go 1.22
-`
-
-const bankCode = `package bank
-
-import "sync"
-
-type Account struct {
-	ID      int
-	mu      sync.Mutex
-	balance int
-}
-
-type Ledger struct {
-	mu      sync.RWMutex
-	entries []string
-}
-
-func Transfer(l *Ledger, from, to *Account, amount int) {
-	from.mu.Lock()
-	defer from.mu.Unlock()
-	to.mu.Lock()
-	defer to.mu.Unlock()
-	from.balance -= amount
-	to.balance += amount
-	l.mu.Lock()
-	l.entries = append(l.entries, "transfer")
-	l.mu.Unlock()
-}
-
-// Audit reads the ledger, then checks an account: the opposite order of
-// Transfer's Account.mu -> Ledger.mu.
-func Audit(l *Ledger, a *Account) int {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.balance + len(l.entries)
-}
-`
-
-const bankTest = `package bank
-
-import "testing"
-
-func TestTransferThenAudit(t *testing.T) {
-	l := &Ledger{}
-	a, b := &Account{ID: 1, balance: 10}, &Account{ID: 2}
-	Transfer(l, a, b, 5)
-	if Audit(l, a) == 0 {
-		t.Fatal("empty")
-	}
-}
-`
-
 // TestTestCommandFindsCycleInUserModule: lockscope test on a module it has
 // never seen names the cycle by the user's own lock names, across one
 // sequential test (no deadlock happened), and leaves the module untouched.
 func TestTestCommandFindsCycleInUserModule(t *testing.T) {
 	t.Parallel()
-	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": bankCode, "bank_test.go": bankTest})
+	mod := programModule(t, "bank")
 	before := treeHash(t, mod)
 	out := t.TempDir()
 	code, stdout, stderr := lockscope(t, mod, "test", "./...", "--out", out, "--format", "json,text")
@@ -222,34 +165,11 @@ func TestTestCommandFindsCycleInUserModule(t *testing.T) {
 	}
 }
 
-const hangTest = `package bank
-
-import "testing"
-
-// TestDeadlock really deadlocks: each goroutine takes its first lock, then
-// waits for the other's.
-func TestDeadlock(t *testing.T) {
-	a, b := &Account{ID: 1}, &Account{ID: 2}
-	l := &Ledger{}
-	ready := make(chan bool)
-	go func() {
-		a.mu.Lock()
-		ready <- true
-		<-ready
-		Transfer(l, b, a, 1) // blocks: a.mu held by this goroutine, b.mu by the test
-	}()
-	<-ready
-	b.mu.Lock()
-	ready <- true
-	a.mu.Lock()
-}
-`
-
 // TestHangIsStoppedAndDiagnosed: a test that truly deadlocks is stopped
 // at --timeout and reported as a hang naming the locks in the wait-for cycle.
 func TestHangIsStoppedAndDiagnosed(t *testing.T) {
 	t.Parallel()
-	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": bankCode, "hang_test.go": hangTest})
+	mod := bankHangModule(t)
 	out := t.TempDir()
 	start := time.Now()
 	code, stdout, stderr := lockscope(t, mod, "test", "--timeout", "5s", "--out", out, "--format", "json,text")
@@ -272,7 +192,7 @@ func TestHangIsStoppedAndDiagnosed(t *testing.T) {
 // is lockscope's exit 2, with the compiler's own words and a findings.json.
 func TestBuildFailureExits2WithCompilerOutput(t *testing.T) {
 	t.Parallel()
-	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": "package bank\n\nfunc Broken() int { return \"x\" }\n"})
+	mod := writeModule(t, map[string]string{"go.mod": "module example.com/bank\n\ngo 1.22\n", "bank.go": "package bank\n\nfunc Broken() int { return \"x\" }\n"})
 	out := t.TempDir()
 	code, _, stderr := lockscope(t, mod, "test", "--out", out)
 	if code != ExitError {
@@ -287,48 +207,11 @@ func TestBuildFailureExits2WithCompilerOutput(t *testing.T) {
 	}
 }
 
-const programMain = `package main
-
-import (
-	"fmt"
-	"os"
-	"sync"
-)
-
-var (
-	configMu sync.Mutex
-	cacheMu  sync.RWMutex
-)
-
-func reload() {
-	configMu.Lock()
-	defer configMu.Unlock()
-	cacheMu.Lock()
-	cacheMu.Unlock()
-}
-
-func lookup() {
-	cacheMu.RLock()
-	defer cacheMu.RUnlock()
-	configMu.Lock()
-	configMu.Unlock()
-}
-
-func main() {
-	if len(os.Args) != 2 || os.Args[1] != "serve" {
-		fmt.Println("usage: server serve")
-		os.Exit(5)
-	}
-	reload()
-	lookup()
-}
-`
-
 // TestRunProgramWithArgsAndRuns: a user's main package, its arguments after
 // --, repeated with --runs and merged into one finding seen twice.
 func TestRunProgramWithArgsAndRuns(t *testing.T) {
 	t.Parallel()
-	mod := writeModule(t, map[string]string{"go.mod": "module example.com/srv\n\ngo 1.22\n", "cmd/server/main.go": programMain})
+	mod := programModule(t, "srv")
 	out := t.TempDir()
 	code, stdout, stderr := lockscope(t, mod, "run", "./cmd/server", "--runs", "2", "--out", out, "--format", "json,text", "--", "serve")
 	if code != ExitFindings {
@@ -376,67 +259,10 @@ func goSumLines(t *testing.T, modules ...string) string {
 // reported with its stack although Go's fatal error kills the test binary.
 func TestMisuseAndGoDeadlockModules(t *testing.T) {
 	t.Parallel()
-	gomod := "module example.com/mix\n\ngo 1.22\n\nrequire github.com/sasha-s/go-deadlock v0.3.9\n\nrequire github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect\n"
-	mod := writeModule(t, map[string]string{
-		"go.mod": gomod,
-		"go.sum": goSumLines(t, "github.com/sasha-s/go-deadlock", "github.com/petermattis/goid"),
-		"registry/registry.go": `package registry
-
-import deadlock "github.com/sasha-s/go-deadlock"
-
-type Registry struct {
-	mu    deadlock.Mutex
-	names map[string]*Entry
-}
-
-type Entry struct {
-	mu   deadlock.RWMutex
-	hits int
-}
-
-func (r *Registry) Touch(e *Entry) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e.mu.Lock()
-	e.hits++
-	e.mu.Unlock()
-}
-
-func (e *Entry) Evict(r *Registry) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	r.mu.Lock()
-	delete(r.names, "x")
-	r.mu.Unlock()
-}
-`,
-		"registry/registry_test.go": `package registry
-
-import "testing"
-
-func TestTouchThenEvict(t *testing.T) {
-	r, e := &Registry{names: map[string]*Entry{}}, &Entry{}
-	r.Touch(e)
-	e.Evict(r)
-}
-`,
-		"pool/pool.go": `package pool
-
-import "sync"
-
-type Pool struct{ mu sync.Mutex }
-
-func (p *Pool) Release() { p.mu.Unlock() }
-`,
-		"pool/pool_test.go": `package pool
-
-import "testing"
-
-func TestReleaseWithoutAcquire(t *testing.T) {
-	(&Pool{}).Release()
-}
-`,
-	})
+	mod := programModule(t, "mix")
+	if err := os.WriteFile(filepath.Join(mod, "go.sum"), []byte(goSumLines(t, "github.com/sasha-s/go-deadlock", "github.com/petermattis/goid")), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := t.TempDir()
 	code, stdout, stderr := lockscope(t, mod, "test", "./...", "--out", out, "--format", "json,text")
 	if code != ExitFindings {

@@ -1,5 +1,6 @@
 // Package cmd is lockscope's command line: cobra commands that fill an
-// options struct and call the core (tracer, analyzer, reports). Main is the
+// options struct, call the driver (package diagnose) and print what it
+// returns; they read no event log, trace or profile themselves. Main is the
 // one place where errors become exit codes:
 //
 //	0  no finding at or above --fail-on

@@ -5,9 +5,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/spf13/cobra"
-
-	"github.com/lockscope/lockscope/analyzer"
 )
 
 // NewCmdExplain builds `lockscope explain`.
@@ -25,16 +24,16 @@ func NewCmdExplain(s *Streams) *cobra.Command {
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
-				for _, c := range analyzer.Checks() {
+				for _, c := range findings.Checks() {
 					fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Kind, c.Severity, c.Title)
 				}
 				return tw.Flush()
 			}
-			c := analyzer.Lookup(args[0])
+			c := findings.Lookup(findings.Kind(args[0]))
 			if c == nil {
 				var kinds []string
-				for _, c := range analyzer.Checks() {
-					kinds = append(kinds, c.Kind)
+				for _, c := range findings.Checks() {
+					kinds = append(kinds, string(c.Kind))
 				}
 				return usagef("unknown finding kind %q (known: %s)", args[0], strings.Join(kinds, ", "))
 			}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // TestExploreSeen runs pool-close-race's buggy variant with exploration
@@ -79,15 +79,15 @@ func TestConfirm(t *testing.T) {
 		}
 		// A loaded machine can make the plain run deadlock by itself,
 		// leaving nothing to confirm: try again rather than skip.
-		var f *analyzer.Finding
+		var f *findings.Finding
 		var stderr string
-		for try := 0; try < 3 && (f == nil || f.Confidence == analyzer.Observed); try++ {
+		for try := 0; try < 3 && (f == nil || f.Confidence == findings.Observed); try++ {
 			_, _, stderr = lockscope(t, dir, "test", ".", "--confirm", "--timeout", "10s", "--out", out, "--format", "json")
 			if f = findKind(readFindings(t, out), "lock-order-cycle"); f == nil {
 				t.Fatalf("no lock-order-cycle; stderr:\n%s", stderr)
 			}
 		}
-		if f.Confidence == analyzer.Observed {
+		if f.Confidence == findings.Observed {
 			t.Fatalf("the plain run deadlocked by itself three times; nothing was left to confirm")
 		}
 		c := f.Confirmation
@@ -104,7 +104,7 @@ func TestConfirm(t *testing.T) {
 			t.Fatal(err)
 		}
 		// As above: a plain run that hung by itself is tried again.
-		var res *analyzer.Result
+		var res *findings.Result
 		var stderr string
 		for try := 0; try < 3 && (res == nil || findKind(res, "hang") != nil); try++ {
 			_, _, stderr = lockscope(t, dir, "test", "./pipeline", "--confirm", "--timeout", "10s", "--out", out, "--format", "json")
@@ -114,7 +114,7 @@ func TestConfirm(t *testing.T) {
 			t.Fatalf("the plain run hung by itself three times; nothing was left to confirm")
 		}
 		f := findKind(res, "mixed-deadlock")
-		if f == nil || f.Confidence != analyzer.Predicted {
+		if f == nil || f.Confidence != findings.Predicted {
 			t.Fatalf("no predicted mixed-deadlock: %+v; stderr:\n%s", f, stderr)
 		}
 		if c := f.Confirmation; c == nil || c.Status != "confirmed" || !strings.HasSuffix(c.Command, "-- -run '^TestProgress$'") {
@@ -126,7 +126,7 @@ func TestConfirm(t *testing.T) {
 		out := t.TempDir()
 		lockscope(t, t.TempDir(), "run", "bank-transfer", "--confirm", "--out", out, "--format", "json")
 		f := findKind(readFindings(t, out), "lock-order-cycle")
-		if f == nil || f.Severity != analyzer.Error || f.Confirmation == nil {
+		if f == nil || f.Severity != findings.Error || f.Confirmation == nil {
 			t.Fatalf("finding %+v", f)
 		}
 		if c := f.Confirmation; c.Status != "not-confirmed" || c.Attempts != 3 || !strings.Contains(c.Reason, "one after the other") {
@@ -135,7 +135,7 @@ func TestConfirm(t *testing.T) {
 	})
 }
 
-func findKind(res *analyzer.Result, kind string) *analyzer.Finding {
+func findKind(res *findings.Result, kind findings.Kind) *findings.Finding {
 	for i := range res.Findings {
 		if res.Findings[i].Kind == kind {
 			return &res.Findings[i]

@@ -43,7 +43,7 @@ func TestLeakCorpusComparison(t *testing.T) {
 	found := map[string]string{}
 	for _, f := range readFindings(t, out).Findings {
 		if f.Test != "" {
-			found[f.Test] = f.Confidence
+			found[f.Test] = string(f.Confidence)
 		}
 	}
 	var names []string

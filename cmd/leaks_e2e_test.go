@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // TestLeakCorpus: lockscope test on testdata/leaks, a corpus of goroutine
@@ -31,7 +31,7 @@ func TestLeakCorpus(t *testing.T) {
 		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitFindings, stdout, stderr)
 	}
 	res := readFindings(t, out)
-	byTest := map[string][]analyzer.Finding{}
+	byTest := map[string][]findings.Finding{}
 	for _, f := range res.Findings {
 		if f.Kind == "blocked-forever" || f.Kind == "mixed-deadlock" {
 			byTest[f.Test] = append(byTest[f.Test], f)
@@ -53,9 +53,9 @@ func TestLeakCorpus(t *testing.T) {
 			t.Errorf("%s: no blocked-forever or mixed-deadlock finding naming it", name)
 			continue
 		}
-		want := analyzer.Error
+		want := findings.Error
 		if name == "TestLeakTickerLoop" {
-			want = analyzer.Warning // an unproved select: maybe a ticker loop nobody stopped
+			want = findings.Warning // an unproved select: maybe a ticker loop nobody stopped
 		}
 		for _, f := range fs {
 			if f.Severity != want || !strings.Contains(f.Title, name) {
@@ -63,20 +63,20 @@ func TestLeakCorpus(t *testing.T) {
 			}
 		}
 	}
-	for name, want := range map[string]string{
-		"TestLeakSelectTimeout":         analyzer.Proven,
-		"TestLeakFanOutFirst":           analyzer.Proven,
-		"TestLeakMissingDone":           analyzer.Proven,
-		"TestLeakGlobalChannel":         analyzer.Observed,
-		"TestLeakParallel":              analyzer.Proven,
-		"TestLeakSubtest/inner":         analyzer.Proven,
-		"TestLeakCondNoSignal":          analyzer.Proven,
-		"TestLeakRangeUnclosed":         analyzer.Proven,
-		"TestLeakNilChannel":            analyzer.Proven,
-		"TestLeakSecondReceive":         analyzer.Proven,
-		"TestLeakTickerLoop":            analyzer.Observed,
-		"TestLeakEmptySelect":           analyzer.Proven,
-		"TestLeakContextNeverCancelled": analyzer.Proven,
+	for name, want := range map[string]findings.Confidence{
+		"TestLeakSelectTimeout":         findings.Proven,
+		"TestLeakFanOutFirst":           findings.Proven,
+		"TestLeakMissingDone":           findings.Proven,
+		"TestLeakGlobalChannel":         findings.Observed,
+		"TestLeakParallel":              findings.Proven,
+		"TestLeakSubtest/inner":         findings.Proven,
+		"TestLeakCondNoSignal":          findings.Proven,
+		"TestLeakRangeUnclosed":         findings.Proven,
+		"TestLeakNilChannel":            findings.Proven,
+		"TestLeakSecondReceive":         findings.Proven,
+		"TestLeakTickerLoop":            findings.Observed,
+		"TestLeakEmptySelect":           findings.Proven,
+		"TestLeakContextNeverCancelled": findings.Proven,
 	} {
 		if fs := byTest[name]; len(fs) > 0 && fs[0].Confidence != want {
 			t.Errorf("%s: confidence %s, want %s (%s)", name, fs[0].Confidence, want, fs[0].Message)
@@ -87,7 +87,7 @@ func TestLeakCorpus(t *testing.T) {
 	for name, lock := range map[string]string{"TestLeakLockAcrossSend": "Cache.mu", "TestLeakRWMutexReaderBlocked": "Registry.mu"} {
 		fs := byTest[name]
 		if len(fs) != 1 || fs[0].Kind != "mixed-deadlock" || len(fs[0].Locks) != 1 || fs[0].Locks[0] != lock {
-			t.Errorf("%s: findings %s, want one mixed-deadlock on %s", name, summarize(&analyzer.Result{Findings: fs}), lock)
+			t.Errorf("%s: findings %s, want one mixed-deadlock on %s", name, summarize(&findings.Result{Findings: fs}), lock)
 		}
 	}
 	if fs := byTest["TestLeakGlobalChannel"]; len(fs) > 0 && !strings.Contains(fs[0].Message, "still blocked when the test ended") {
@@ -137,7 +137,7 @@ func TestLeakReportedWhileRunning(t *testing.T) {
 	res := readFindings(t, out)
 	found := false
 	for _, f := range res.Findings {
-		if f.Kind == "blocked-forever" && f.Test == "TestPartialDeadlock" && f.Confidence == analyzer.Proven {
+		if f.Kind == "blocked-forever" && f.Test == "TestPartialDeadlock" && f.Confidence == findings.Proven {
 			found = true
 		}
 	}
@@ -164,7 +164,7 @@ func TestLeakReportedWhileRunning(t *testing.T) {
 // deadline, with the lock-order finding still produced.
 func TestDeadlockReportedWhenItForms(t *testing.T) {
 	t.Parallel()
-	mod := writeModule(t, map[string]string{"go.mod": bankModule, "bank.go": bankCode, "hang_test.go": hangTest})
+	mod := bankHangModule(t)
 	out := t.TempDir()
 	code, stdout, stderr := lockscope(t, mod, "test", "--timeout", "60s", "--out", out, "--format", "json")
 	if code != ExitFindings {

@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/diagnose"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/reports"
 )
 
@@ -55,25 +54,21 @@ and test, so the merge job can be the gate while the shards run with
 	f := c.Flags()
 	f.StringVarP(&o.Output, "output", "o", "findings.json", "merged findings.json to write")
 	f.StringSliceVar(&o.Formats, "format", nil, "comma list of reports to write beside the output: html, text, sarif, junit (text also goes to standard output)")
-	f.StringVar(&o.FailOn, "fail-on", analyzer.Error, "exit 1 when a merged finding is at least this severe: error, warning, info or never")
+	f.StringVar(&o.FailOn, "fail-on", string(findings.Error), "exit 1 when a merged finding is at least this severe: error, warning, info or never")
 	f.StringVar(&o.Baseline, "baseline", "", "baseline `FILE` to apply to the merged result")
 	return c
 }
 
 func runMerge(s *Streams, o *MergeOptions) error {
-	if _, ok := severityRank[o.FailOn]; !ok {
-		return usagef("--fail-on must be error, warning, info or never, not %q", o.FailOn)
-	}
-	for _, f := range o.Formats {
-		if !slices.Contains(reports.Formats(), f) {
-			return usagef("unknown --format %q (known: %s)", f, strings.Join(reports.Formats(), ", "))
-		}
+	failOn, err := validateGate(o.FailOn, o.Formats)
+	if err != nil {
+		return err
 	}
 	baseline, err := readBaseline(s, o.Baseline)
 	if err != nil {
 		return err
 	}
-	var rs []*analyzer.Result
+	var rs []*findings.Result
 	for _, in := range o.Inputs {
 		r, err := readResult(s, in)
 		if err != nil {
@@ -81,14 +76,14 @@ func runMerge(s *Streams, o *MergeOptions) error {
 		}
 		rs = append(rs, r)
 	}
-	res, err := analyzer.Merge(rs)
+	res, err := findings.Merge(rs)
 	if err != nil {
 		return usagef("merge: %w", err)
 	}
 	if baseline != nil {
 		baseline.Apply(res, o.Baseline)
 	}
-	res.FailOn = o.FailOn
+	res.FailOn = failOn
 	out := absDir(s, o.Output)
 	if err := writeFile(out, func(w io.Writer) error { return reports.Generate(w, "json", res) }); err != nil {
 		return err
@@ -100,8 +95,12 @@ func runMerge(s *Streams, o *MergeOptions) error {
 			others = append(others, f)
 		}
 	}
-	if err := writeReports(s, filepath.Dir(out), others, res); err != nil {
+	written, err := diagnose.WriteReports(filepath.Dir(out), others, res)
+	for _, w := range written {
+		fmt.Fprintf(s.Err, "lockscope: wrote %s\n", w)
+	}
+	if err != nil {
 		return err
 	}
-	return verdict(s, res)
+	return finish(s, others, res)
 }

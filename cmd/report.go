@@ -20,8 +20,10 @@ type ReportOptions struct {
 func NewCmdReport(s *Streams, runF func(context.Context, *Streams, *ReportOptions) error) *cobra.Command {
 	o := &ReportOptions{}
 	c := &cobra.Command{
-		Use:   "report FINDINGS.json [-o FILE] [--format html|text|json|sarif|junit]",
+		Use:   "report FINDINGS.json [-o FILE] [--format html|text|json|sarif|junit|pprof]",
 		Short: "Write a report from a saved findings.json",
+		Example: "  lockscope report lockscope-out/findings.json --format html -o report.html\n" +
+			"  lockscope report findings.json --format pprof -o contention.pb.gz && go tool pprof -top contention.pb.gz",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("report takes one findings.json")
@@ -37,11 +39,17 @@ func NewCmdReport(s *Streams, runF func(context.Context, *Streams, *ReportOption
 		},
 	}
 	c.Flags().StringVarP(&o.Output, "output", "o", "", "file to write (default: standard output)")
-	c.Flags().StringVar(&o.Format, "format", "text", "html, text, json, sarif or junit")
+	c.Flags().StringVar(&o.Format, "format", "text", "html, text, json, sarif, junit or pprof (the contention profile; needs -o)")
 	return c
 }
 
 func runReport(s *Streams, o *ReportOptions) error {
+	if _, err := validateGate("", []string{o.Format}); err != nil {
+		return err
+	}
+	if o.Format == "pprof" && o.Output == "" {
+		return usagef("--format pprof writes a binary profile: give the file with -o")
+	}
 	res, err := readResult(s, o.Input)
 	if err != nil {
 		return err

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/diagnose"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/scenarios"
-	"github.com/lockscope/lockscope/tracer"
 )
 
 // RunOptions are the inputs of `lockscope run`.
@@ -97,7 +97,7 @@ func runRun(ctx context.Context, s *Streams, o *RunOptions) error {
 // scenario sc: the part of 'lockscope run NAME' after the module's place
 // is chosen, which the workshop server calls for every run.
 func diagnoseScenario(ctx context.Context, s *Streams, o *RunOptions, sc *scenarios.Scenario, dir string, files map[string][]byte) error {
-	if err := writeScenarioModule(dir, sc.Name, files); err != nil {
+	if err := sc.WriteModule(dir, files); err != nil {
 		return err
 	}
 	if !o.timeoutSet {
@@ -111,9 +111,9 @@ func diagnoseScenario(ctx context.Context, s *Streams, o *RunOptions, sc *scenar
 		o.Explore = true
 		fmt.Fprintf(s.Err, "lockscope: scenario %s needs a rare interleaving: running with --explore (--explore=false to run without)\n", sc.Name)
 	}
-	o.OutDir = absDir(s, o.OutDir)
-	to := tracer.Options{Dir: dir, Patterns: []string{"."}, Args: o.Args}
-	return diagnose(ctx, s, &o.DiagnoseOptions, to, analyzer.Target{Kind: "scenario", Name: sc.Name, Variant: o.Variant})
+	do := diagnose.Options{Dir: dir, Patterns: []string{"."}, Args: o.Args,
+		Target: findings.Target{Kind: "scenario", Name: sc.Name, Variant: o.Variant}}
+	return runDiagnose(ctx, s, &o.DiagnoseOptions, do)
 }
 
 func runProgram(ctx context.Context, s *Streams, o *RunOptions) error {
@@ -124,8 +124,9 @@ func runProgram(ctx context.Context, s *Streams, o *RunOptions) error {
 	if !strings.HasPrefix(pattern, ".") && !filepath.IsAbs(pattern) {
 		pattern = "./" + pattern
 	}
-	to := tracer.Options{Dir: s.Dir, Patterns: []string{pattern}, Args: o.Args}
-	return diagnose(ctx, s, &o.DiagnoseOptions, to, analyzer.Target{Kind: "program", Name: o.Target})
+	do := diagnose.Options{Dir: s.Dir, Patterns: []string{pattern}, Args: o.Args,
+		Target: findings.Target{Kind: "program", Name: o.Target}}
+	return runDiagnose(ctx, s, &o.DiagnoseOptions, do)
 }
 
 // scenarioDir is where a scenario variant is laid out as a module: a fixed
@@ -144,18 +145,4 @@ func scenarioDir(name, variant string) (string, error) {
 		return "", fmt.Errorf("create scenario module: %w", err)
 	}
 	return dir, nil
-}
-
-// writeScenarioModule lays a scenario variant out as a module of its own.
-func writeScenarioModule(dir, name string, files map[string][]byte) error {
-	gomod := fmt.Sprintf("module lockscope.scenario/%s\n\ngo 1.22\n", name)
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return fmt.Errorf("write scenario module: %w", err)
-	}
-	for fname, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(fname)), data, 0o644); err != nil {
-			return fmt.Errorf("write scenario module: %w", err)
-		}
-	}
-	return nil
 }

@@ -13,10 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-
-	"github.com/lockscope/lockscope/analyzer"
 )
 
 // TestMain lets scripts run the lockscope binary (exec lockscope ...) as a
@@ -99,10 +98,10 @@ func cmdSARIFValid(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-func loadFindings(ts *testscript.TestScript, path string) *analyzer.Result {
+func loadFindings(ts *testscript.TestScript, path string) *findings.Result {
 	data, err := os.ReadFile(ts.MkAbs(path))
 	ts.Check(err)
-	var res analyzer.Result
+	var res findings.Result
 	ts.Check(json.Unmarshal(data, &res))
 	return &res
 }
@@ -112,10 +111,10 @@ func compareFindings(ts *testscript.TestScript, neg bool, args []string, counts 
 	if len(args) != 2 {
 		ts.Fatalf("usage: same-findings A B")
 	}
-	key := func(res *analyzer.Result) []string {
+	key := func(res *findings.Result) []string {
 		var out []string
 		for _, f := range res.Findings {
-			k := f.Kind + " " + f.ID
+			k := string(f.Kind) + " " + f.ID
 			if counts {
 				k += fmt.Sprintf(" x%d", f.Count)
 			}
@@ -138,7 +137,7 @@ func cmdFinding(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: finding FILE KIND")
 	}
 	for _, f := range loadFindings(ts, args[0]).Findings {
-		if f.Kind != args[1] {
+		if string(f.Kind) != args[1] {
 			continue
 		}
 		data, err := json.Marshal(f)

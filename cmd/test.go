@@ -2,15 +2,13 @@ package cmd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lockscope/lockscope/analyzer"
-	"github.com/lockscope/lockscope/tracer"
+	"github.com/lockscope/lockscope/diagnose"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // TestOptions are the inputs of `lockscope test`.
@@ -54,21 +52,16 @@ Flags after -- are go test flags (-run, -count, -tags, -v, ...).`,
 }
 
 func runTest(ctx context.Context, s *Streams, o *TestOptions) error {
-	o.OutDir = absDir(s, o.OutDir)
-	to := tracer.Options{Dir: s.Dir, Patterns: o.Packages, Test: true, Args: o.TestFlags}
-	target := analyzer.Target{Kind: "test", Name: strings.Join(o.Packages, " ")}
-	return diagnose(ctx, s, &o.DiagnoseOptions, to, target)
+	do := diagnose.Options{Dir: s.Dir, Patterns: o.Packages, Test: true, Args: o.TestFlags,
+		Target: findings.Target{Kind: "test", Name: strings.Join(o.Packages, " ")}}
+	return runDiagnose(ctx, s, &o.DiagnoseOptions, do)
 }
 
 // inModule checks that dir is inside a Go module, which lockscope needs to
 // build and rewrite the code, and says so plainly when it is not.
 func inModule(dir string) error {
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return nil
-		}
-		if filepath.Dir(d) == d {
-			return usagef("%s is not inside a Go module (no go.mod here or above): run lockscope in your module, or 'go mod init' one", dir)
-		}
+	if _, ok := moduleRoot(dir); !ok {
+		return usagef("%s is not inside a Go module (no go.mod here or above): run lockscope in your module, or 'go mod init' one", dir)
 	}
+	return nil
 }

@@ -8,92 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
-
-const chanModule = `module example.com/pipe
-
-go 1.22
-`
-
-// chanCode has a channel-only leak (no lock anywhere on its path) and a
-// mixed deadlock: Flush sends on a full channel holding Buffer.mu, and
-// the only reader, Drain, first wants Buffer.mu.
-const chanCode = `package pipe
-
-import (
-	"sync"
-	"time"
-)
-
-// Fetch asks a worker and gives up after d; the worker leaks.
-func Fetch(d time.Duration) (int, bool) {
-	out := make(chan int)
-	go fetchWorker(out)
-	select {
-	case v := <-out:
-		return v, true
-	case <-time.After(d):
-		return 0, false
-	}
-}
-
-func fetchWorker(out chan<- int) {
-	time.Sleep(20 * time.Millisecond)
-	out <- 42
-}
-
-type Buffer struct {
-	mu      sync.Mutex
-	pending []int
-	out     chan int
-}
-
-func (b *Buffer) Flush() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, v := range b.pending {
-		b.out <- v
-	}
-	b.pending = nil
-}
-
-func (b *Buffer) Drain() int {
-	b.mu.Lock()
-	n := len(b.pending)
-	b.mu.Unlock()
-	for i := 0; i < n; i++ {
-		<-b.out
-	}
-	return n
-}
-`
-
-const chanTest = `package pipe
-
-import (
-	"testing"
-	"time"
-)
-
-func TestFetchTimeout(t *testing.T) {
-	if _, ok := Fetch(time.Millisecond); ok {
-		t.Log("fast worker")
-	}
-	time.Sleep(50 * time.Millisecond)
-}
-
-func TestFlushWhileDraining(t *testing.T) {
-	b := &Buffer{pending: []int{1, 2, 3}, out: make(chan int, 1)}
-	go b.Flush()
-	time.Sleep(20 * time.Millisecond) // Flush now waits on its second send, holding b.mu
-	b.Drain()
-}
-`
 
 // findingIn reports whether res has a finding of kind whose evidence names
 // function fn.
-func findingIn(res *analyzer.Result, kind, fn string) bool {
+func findingIn(res *findings.Result, kind findings.Kind, fn string) bool {
 	for _, f := range res.Findings {
 		if f.Kind != kind {
 			continue
@@ -114,14 +34,17 @@ func findingIn(res *analyzer.Result, kind, fn string) bool {
 // trace, by function name; the deadlocked test is stopped at the deadline.
 func TestTestCommandFindsChannelBugs(t *testing.T) {
 	t.Parallel()
-	dir := writeModule(t, map[string]string{"go.mod": chanModule, "pipe.go": chanCode, "pipe_test.go": chanTest})
+	dir := programModule(t, "pipe")
 	out := filepath.Join(t.TempDir(), "out")
 	code, _, stderr := lockscope(t, dir, "test", "./...", "--timeout", "4s", "--out", out, "--format", "json")
 	res := readFindings(t, out)
 	if code != ExitFindings {
 		t.Errorf("exit %d, want %d\nstderr:\n%s", code, ExitFindings, stderr)
 	}
-	for _, want := range []struct{ kind, fn string }{
+	for _, want := range []struct {
+		kind findings.Kind
+		fn   string
+	}{
 		{"blocked-forever", "fetchWorker"},
 		{"mixed-deadlock", "(*Buffer).Flush"},
 		{"blocked-forever", "(*Buffer).Drain"},
@@ -132,34 +55,11 @@ func TestTestCommandFindsChannelBugs(t *testing.T) {
 	}
 }
 
-const spinCode = `package main
-
-import (
-	"fmt"
-	"time"
-)
-
-func leak(n int) {
-	for i := 0; i < n; i++ {
-		ch := make(chan int)
-		go func() { ch <- i }()
-	}
-}
-
-func main() {
-	leak(3)
-	fmt.Println("serving")
-	for {
-		time.Sleep(10 * time.Millisecond) // a server that never exits
-	}
-}
-`
-
 // TestKilledTargetKeepsTrace: a program stopped at its deadline still
 // yields blocked-forever findings from the trace of its last seconds.
 func TestKilledTargetKeepsTrace(t *testing.T) {
 	t.Parallel()
-	dir := writeModule(t, map[string]string{"go.mod": "module example.com/spin\n\ngo 1.22\n", "main.go": spinCode})
+	dir := programModule(t, "spin")
 	out := filepath.Join(t.TempDir(), "out")
 	code, _, stderr := lockscope(t, dir, "run", ".", "--timeout", "2s", "--out", out, "--format", "json")
 	res := readFindings(t, out)
@@ -175,49 +75,13 @@ func TestKilledTargetKeepsTrace(t *testing.T) {
 	}
 }
 
-const tickerModule = `package ticker
-
-import (
-	"testing"
-	"time"
-)
-
-type Cache struct{ done chan struct{} }
-
-func New() *Cache {
-	c := &Cache{done: make(chan struct{})}
-	go c.janitor()
-	return c
-}
-
-// janitor wakes up every second until Close.
-func (c *Cache) janitor() {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-t.C:
-		}
-	}
-}
-
-func (c *Cache) Close() { close(c.done) }
-
-func TestUse(t *testing.T) {
-	New() // never closed
-	time.Sleep(100 * time.Millisecond)
-}
-`
-
 // TestTickerLoopIsAWarning: a background loop on a ticker that a test never
 // stopped is parked in select at exit. It is reported, but as a warning
 // that does not claim the select can never proceed, and it does not fail
 // the run at the default --fail-on.
 func TestTickerLoopIsAWarning(t *testing.T) {
 	t.Parallel()
-	dir := writeModule(t, map[string]string{"go.mod": "module example.com/ticker\n\ngo 1.22\n", "ticker_test.go": tickerModule})
+	dir := programModule(t, "ticker")
 	out := t.TempDir()
 	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
 	res := readFindings(t, out)
@@ -227,7 +91,7 @@ func TestTickerLoopIsAWarning(t *testing.T) {
 	var got []string
 	for _, f := range res.Findings {
 		if f.Kind == "blocked-forever" {
-			got = append(got, f.Severity+": "+f.Title)
+			got = append(got, string(f.Severity)+": "+f.Title)
 			if strings.Contains(f.Message, "can ever proceed") && !strings.Contains(f.Message, "ticker") {
 				t.Errorf("message claims the select is stuck: %s", f.Message)
 			}
@@ -238,42 +102,12 @@ func TestTickerLoopIsAWarning(t *testing.T) {
 	}
 }
 
-const handedgeModule = `package handedge
-
-import (
-	"sync"
-	"testing"
-	"time"
-)
-
-type S struct{ a, b sync.Mutex }
-
-// a is handed to a helper goroutine that unlocks it later and never takes b.
-func TestHandoffThenB(t *testing.T) {
-	s := &S{}
-	s.a.Lock()
-	done := make(chan struct{})
-	go func() { time.Sleep(50 * time.Millisecond); s.a.Unlock(); close(done) }()
-	s.b.Lock() // this goroutine no longer owns a
-	s.b.Unlock()
-	<-done
-}
-
-func TestBThenA(t *testing.T) {
-	s := &S{}
-	s.b.Lock()
-	s.a.Lock()
-	s.a.Unlock()
-	s.b.Unlock()
-}
-`
-
 // TestHandedOffLockOrdersNothing: a lock handed to a goroutine that only
 // releases it is not the locker's in lock order, is not held across the
 // locker's wait for the helper, and the helper does not "take" it.
 func TestHandedOffLockOrdersNothing(t *testing.T) {
 	t.Parallel()
-	dir := writeModule(t, map[string]string{"go.mod": "module example.com/handedge\n\ngo 1.22\n", "handedge_test.go": handedgeModule})
+	dir := programModule(t, "handedge")
 	out := t.TempDir()
 	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json", "--fail-on", "warning")
 	if res := readFindings(t, out); code != ExitOK || len(res.Findings) != 0 {
@@ -300,6 +134,21 @@ func programModule(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return writeModule(t, files)
+}
+
+// bankHangModule is the bank module with a test that hangs
+// (testdata/programs/bankhang) instead of the bank's own test.
+func bankHangModule(t *testing.T) string {
+	t.Helper()
+	dir := programModule(t, "bankhang")
+	code, err := os.ReadFile(filepath.Join("testdata", "programs", "bank", "bank.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bank.go"), code, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // TestPrintUnderReadLockIsNoMixedDeadlock: goroutines that print under a
@@ -339,8 +188,8 @@ func TestBlockingUnderLockCountsEveryTime(t *testing.T) {
 	}
 }
 
-func ofKind(res *analyzer.Result, kind string) []analyzer.Finding {
-	var out []analyzer.Finding
+func ofKind(res *findings.Result, kind findings.Kind) []findings.Finding {
+	var out []findings.Finding
 	for _, f := range res.Findings {
 		if f.Kind == kind {
 			out = append(out, f)
@@ -390,7 +239,7 @@ func TestHangSaysHowLongGoroutinesWaited(t *testing.T) {
 	for _, f := range append(ofKind(res, "blocked-forever"), ofKind(res, "mixed-deadlock")...) {
 		for _, e := range f.Evidence {
 			if strings.Contains(e.Role, "blocked on") {
-				check(f.Kind+" evidence", e.Role)
+				check(string(f.Kind)+" evidence", e.Role)
 			}
 		}
 	}

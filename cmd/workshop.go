@@ -14,7 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/diagnose"
+	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer"
 	"github.com/lockscope/lockscope/workshop"
 )
@@ -82,7 +83,7 @@ func runWorkshop(ctx context.Context, s *Streams, o *WorkshopOptions) error {
 	srv, err := workshop.New(workshop.Options{
 		Run:        scenarioRunner(o),
 		MaxRuns:    o.MaxRuns,
-		RunTimeout: o.BuildTimeout + o.Timeout + stopGrace,
+		RunTimeout: o.BuildTimeout + o.Timeout + diagnose.StopGrace,
 	})
 	if err != nil {
 		return err
@@ -103,8 +104,8 @@ func scenarioRunner(o *WorkshopOptions) workshop.Runner {
 		ro := &RunOptions{
 			DiagnoseOptions: DiagnoseOptions{
 				OutDir: out, Timeout: o.Timeout, BuildTimeout: o.BuildTimeout, Runs: 1,
-				Formats: []string{"html"}, FailOn: "never",
-				ContentionThreshold: analyzer.DefaultMinWait, LongHold: analyzer.DefaultLongHold,
+				Formats: []string{"html"}, FailOn: string(findings.Never),
+				ContentionThreshold: diagnose.DefaultContentionThreshold, LongHold: diagnose.DefaultLongHold,
 			},
 			Target: r.Scenario.Name, Variant: r.Variant, timeoutSet: true,
 		}
@@ -127,13 +128,13 @@ func readOutcome(dir string) (*workshop.Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	var res analyzer.Result
+	var res findings.Result
 	if err := json.Unmarshal(data, &res); err != nil {
 		return nil, fmt.Errorf("findings.json: %w", err)
 	}
 	o := &workshop.Outcome{Findings: []workshop.Finding{}}
 	for _, f := range res.Findings {
-		o.Findings = append(o.Findings, workshop.Finding{Kind: f.Kind, Severity: f.Severity, Title: f.Title, Locks: f.Locks})
+		o.Findings = append(o.Findings, workshop.Finding{Kind: string(f.Kind), Severity: string(f.Severity), Title: f.Title, Locks: f.Locks})
 	}
 	if report := filepath.Join(dir, "report.html"); fileExists(report) {
 		o.Report = report

@@ -7,7 +7,7 @@ import (
 	"html/template"
 	"io"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 //go:embed templates/report.html.tmpl templates/report.css templates/report.js
@@ -52,6 +52,6 @@ func hash(b []byte) string {
 // writeHTML writes report.html: one self-contained page that opens offline
 // and reads without scripts. Source lines and output tails are read from
 // the target's files now, within the bounds in viewsource.go.
-func writeHTML(w io.Writer, res *analyzer.Result) error {
+func writeHTML(w io.Writer, res *findings.Result) error {
 	return page.Execute(w, newView(res, newSourceReader()))
 }

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
-func renderHTML(t *testing.T, res *analyzer.Result) string {
+func renderHTML(t *testing.T, res *findings.Result) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Generate(&buf, "html", res); err != nil {
@@ -22,7 +22,7 @@ func renderHTML(t *testing.T, res *analyzer.Result) string {
 }
 
 func TestHTMLGolden(t *testing.T) {
-	for name, res := range map[string]func() *analyzer.Result{"sample": sample, "hang": sampleHang} {
+	for name, res := range map[string]func() *findings.Result{"sample": sample, "hang": sampleHang} {
 		t.Run(name, func(t *testing.T) {
 			out := renderHTML(t, res())
 			golden := filepath.Join("testdata", name+".html")
@@ -47,40 +47,40 @@ func TestHTMLGolden(t *testing.T) {
 
 // sampleHang is a deadlocked test stopped at its deadline: a hang with its
 // timeline, and the mixed deadlock of a goroutine stuck on a send.
-func sampleHang() *analyzer.Result {
-	stack := func(fn string, line int) []analyzer.Frame {
-		return []analyzer.Frame{{Func: "example.com/bank." + fn, File: "/mod/bank/bank.go", Line: line}}
+func sampleHang() *findings.Result {
+	stack := func(fn string, line int) []findings.Frame {
+		return []findings.Frame{{Func: "example.com/bank." + fn, File: "/mod/bank/bank.go", Line: line}}
 	}
-	mixed := &analyzer.Timeline{SnapshotNs: 5e9, DeadlockNs: 4.2e9, Rows: []analyzer.TimelineRow{
-		{Goroutine: 9, Label: "bank.notify", Spans: []analyzer.TimelineSpan{
+	mixed := &findings.Timeline{SnapshotNs: 5e9, DeadlockNs: 4.2e9, Rows: []findings.TimelineRow{
+		{Goroutine: 9, Label: "bank.notify", Spans: []findings.TimelineSpan{
 			{Kind: "hold", Lock: "Ledger.mu#1", Class: "Ledger.mu", Mode: "w", StartNs: 3.9e9, EndNs: 5e9, Site: "bank.go:68"},
 			{Kind: "wait", Reason: "chan send", StartNs: 4e9, EndNs: 5e9, Site: "bank.go:70"},
 		}},
-		{Goroutine: 11, Label: "bank.drain", Spans: []analyzer.TimelineSpan{
+		{Goroutine: 11, Label: "bank.drain", Spans: []findings.TimelineSpan{
 			{Kind: "wait", Lock: "Ledger.mu#1", Class: "Ledger.mu", Mode: "r", Reason: "lock", StartNs: 4.2e9, EndNs: 5e9, Site: "bank.go:80"},
 		}},
 	}}
-	return &analyzer.Result{
-		Version: 1, Tool: analyzer.Tool{Name: "lockscope", Version: "v0.1.0"},
-		Target: analyzer.Target{Kind: "test", Name: "./...", Runs: 1, Dir: "/mod"},
-		Runs:   []analyzer.RunSummary{{Run: 1, Package: "example.com/bank", TimedOut: true, ExitCode: 137, DurationMs: 5000}},
-		Findings: []analyzer.Finding{
-			{ID: "h1", Kind: "hang", Severity: analyzer.Error, Confidence: analyzer.Observed, Package: "example.com/bank",
+	return &findings.Result{
+		Version: 1, Tool: findings.Tool{Name: "lockscope", Version: "v0.1.0"},
+		Target: findings.Target{Kind: "test", Name: "./...", Runs: 1, Dir: "/mod"},
+		Runs:   []findings.RunSummary{{Run: 1, Package: "example.com/bank", TimedOut: true, ExitCode: 137, DurationMs: 5000}},
+		Findings: []findings.Finding{
+			{ID: "h1", Kind: "hang", Severity: findings.Error, Confidence: findings.Observed, Package: "example.com/bank",
 				Title:    "Deadlock: 2 goroutines wait for each other on Account.mu",
 				Message:  "run 1 of example.com/bank stopped making progress and was stopped at its deadline.",
 				Locks:    []string{"Account.mu"},
 				Timeline: sampleTimeline(),
-				Evidence: []analyzer.Evidence{
+				Evidence: []findings.Evidence{
 					{Role: "goroutine 7 holds Account.mu#1 and waits for 2s for Account.mu#2, held by goroutine 8", Goroutine: 7, Held: []string{"Account.mu#1"}, Stack: stack("Transfer", 33)},
 					{Role: "goroutine 8 holds Account.mu#2 and waits for 1.5s for Account.mu#1, held by goroutine 7", Goroutine: 8, Held: []string{"Account.mu#2"}, Stack: stack("Audit", 52)},
 				},
 				Advice: "Take the Account.mu locks in one order."},
-			{ID: "m1", Kind: "mixed-deadlock", Severity: analyzer.Error, Confidence: analyzer.Observed, Package: "example.com/bank",
+			{ID: "m1", Kind: "mixed-deadlock", Severity: findings.Error, Confidence: findings.Observed, Package: "example.com/bank",
 				Title:    "Mixed deadlock: bank.notify blocks on chan send while holding Ledger.mu, which the goroutine that would unblock it waits for",
 				Message:  "goroutine 9 holds Ledger.mu#1 and is blocked on chan send; goroutine 11 waits for Ledger.mu#1, held by goroutine 9.",
 				Locks:    []string{"Ledger.mu"},
 				Timeline: mixed,
-				Evidence: []analyzer.Evidence{
+				Evidence: []findings.Evidence{
 					{Role: "goroutine 9 holds Ledger.mu#1 and is blocked on chan send", Goroutine: 9, Held: []string{"Ledger.mu#1"}, Stack: stack("notify", 70)},
 					{Role: "goroutine 11 waits for Ledger.mu#1, held by goroutine 9", Goroutine: 11, Stack: stack("drain", 80)},
 				},
@@ -134,7 +134,7 @@ func TestHTMLContent(t *testing.T) {
 		"seen at different times", "predicted", "observed",
 		"cycle search cut at 16 cycles",
 		"timed out", // the run breakdown
-		"Store.mu", "12.346ms",
+		"Store.mu", "12.3ms",
 		"event log ends in a truncated record",
 		`<details class="stack">`, // stacks folded by default
 	} {
@@ -153,7 +153,7 @@ func TestHTMLContent(t *testing.T) {
 // analyzerDoc is the first sentence of a check's Doc, as the template
 // escapes it.
 func analyzerDoc(t *testing.T, kind string) string {
-	c := analyzer.Lookup(kind)
+	c := findings.Lookup(findings.Kind(kind))
 	if c == nil {
 		t.Fatalf("no check %s", kind)
 	}
@@ -164,7 +164,7 @@ func analyzerDoc(t *testing.T, kind string) string {
 var remote = regexp.MustCompile(`(?i)(src|href|action|srcset|poster|data)\s*=\s*["']?\s*(https?:|//|ftp:)|url\(\s*["']?\s*(https?:|//)|@import`)
 
 func TestHTMLSelfContained(t *testing.T) {
-	for name, res := range map[string]*analyzer.Result{"sample": sample(), "empty": {Version: 1}} {
+	for name, res := range map[string]*findings.Result{"sample": sample(), "empty": {Version: 1}} {
 		t.Run(name, func(t *testing.T) {
 			out := renderHTML(t, res)
 			if m := remote.FindString(out); m != "" {
@@ -186,7 +186,7 @@ func TestHTMLSelfContained(t *testing.T) {
 			}
 		})
 	}
-	if out := renderHTML(t, &analyzer.Result{Version: 1}); !strings.Contains(out, "No findings") {
+	if out := renderHTML(t, &findings.Result{Version: 1}); !strings.Contains(out, "No findings") {
 		t.Errorf("an empty result does not say there are no findings")
 	}
 }
@@ -201,34 +201,34 @@ func TestHTMLEscaping(t *testing.T) {
 	writeFile(t, src, "package evil\n\n// "+evil+"\nfunc f() { mu.Lock() }\n")
 	writeFile(t, log, "=== RUN   Test"+evil+"\n--- FAIL: "+evil+"\n")
 	conc := true
-	res := &analyzer.Result{
-		Version: 1, Tool: analyzer.Tool{Name: "lockscope", Version: evil},
-		Target:   analyzer.Target{Kind: "test", Name: evil, Variant: evil, Dir: dir, GoVersion: evil, Runs: 2},
+	res := &findings.Result{
+		Version: 1, Tool: findings.Tool{Name: "lockscope", Version: evil},
+		Target:   findings.Target{Kind: "test", Name: evil, Variant: evil, Dir: dir, GoVersion: evil, Runs: 2},
 		Warnings: []string{evil},
-		Runs: []analyzer.RunSummary{
+		Runs: []findings.RunSummary{
 			{Run: 1, Package: evil, ExitCode: 1, Output: log},
 			{Run: 2, Package: evil, TimedOut: true},
 		},
-		Findings: []analyzer.Finding{
-			{ID: evil, Kind: "lock-order-cycle", Severity: analyzer.Error, Confidence: analyzer.Observed, Concurrent: &conc,
+		Findings: []findings.Finding{
+			{ID: evil, Kind: "lock-order-cycle", Severity: findings.Error, Confidence: findings.Observed, Concurrent: &conc,
 				Title: evil, Message: evil + "\n\n" + evil, Locks: []string{evil + "#1 (" + evil + ")", evil}, Package: evil,
 				Advice: evil, Truncated: evil, Level: evil,
-				Evidence: []analyzer.Evidence{
-					{Role: evil + " (acquired at evil.go:4)", Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: src, Line: 4}}},
-					{Role: evil, Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: src, Line: 3}}},
+				Evidence: []findings.Evidence{
+					{Role: evil + " (acquired at evil.go:4)", Held: []string{evil}, Stack: []findings.Frame{{Func: evil, File: src, Line: 4}}},
+					{Role: evil, Held: []string{evil}, Stack: []findings.Frame{{Func: evil, File: src, Line: 3}}},
 				}},
-			{ID: "f", Kind: "target-failure", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: evil, Message: evil, Package: evil},
-			{ID: "h", Kind: "hang", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: evil, Package: evil,
-				Evidence: []analyzer.Evidence{{Role: evil, Held: []string{evil}, Stack: []analyzer.Frame{{Func: evil, File: evil, Line: 1}}}},
-				Timeline: &analyzer.Timeline{SnapshotNs: 2e9, DeadlockNs: 1e9, Rows: []analyzer.TimelineRow{{Goroutine: 3, Label: evil, Spans: []analyzer.TimelineSpan{
+			{ID: "f", Kind: "target-failure", Severity: findings.Error, Confidence: findings.Observed, Title: evil, Message: evil, Package: evil},
+			{ID: "h", Kind: "hang", Severity: findings.Error, Confidence: findings.Observed, Title: evil, Package: evil,
+				Evidence: []findings.Evidence{{Role: evil, Held: []string{evil}, Stack: []findings.Frame{{Func: evil, File: evil, Line: 1}}}},
+				Timeline: &findings.Timeline{SnapshotNs: 2e9, DeadlockNs: 1e9, Rows: []findings.TimelineRow{{Goroutine: 3, Label: evil, Spans: []findings.TimelineSpan{
 					{Kind: evil, Lock: evil, Class: evil, Mode: evil, Reason: evil, StartNs: 1e9, EndNs: 2e9, Site: evil},
 					{Kind: "hold", Lock: evil, StartUnknown: true, EndNs: 2e9, Site: evil},
 					{Kind: "wait", Reason: evil, StartNs: 1e9, EndNs: 2e9},
 				}}}}},
-			{ID: "k", Kind: evil, Severity: evil, Confidence: evil, Title: evil},
+			{ID: "k", Kind: findings.Kind(evil), Severity: findings.Severity(evil), Confidence: findings.Confidence(evil), Title: evil},
 		},
-		Graph:      analyzer.Graph{Nodes: []analyzer.Node{{Name: evil}}, Edges: []analyzer.Edge{{From: evil, To: evil, Modes: []string{evil}, InCycle: true}}},
-		Contention: []analyzer.Contention{{Lock: evil, Waits: 1, WaitNs: 10, MaxHoldSite: evil}},
+		Graph:      findings.Graph{Nodes: []findings.Node{{Name: evil}}, Edges: []findings.Edge{{From: evil, To: evil, Modes: []string{evil}, InCycle: true}}},
+		Contention: []findings.Contention{{Lock: evil, Waits: 1, WaitNs: 10, MaxHoldSite: evil}},
 	}
 	out := renderHTML(t, res)
 	for _, bad := range []string{`<script>alert`, `<img`, "<b>", `&amp; &lt;b&gt;`} {
@@ -261,21 +261,21 @@ func writeFile(t *testing.T, path, data string) {
 // TestHTMLSize holds a huge result to the page's size bound: 5,000
 // findings with 40-frame stacks and a 300-lock graph.
 func TestHTMLSize(t *testing.T) {
-	res := &analyzer.Result{Version: 1, Target: analyzer.Target{Kind: "test", Name: "./...", Runs: 3, Dir: "/mod"}}
+	res := &findings.Result{Version: 1, Target: findings.Target{Kind: "test", Name: "./...", Runs: 3, Dir: "/mod"}}
 	res.Findings = manyFindings(5000, 40)
 	for i := range 300 {
-		res.Graph.Nodes = append(res.Graph.Nodes, analyzer.Node{Name: fmt.Sprintf("Lock%03d.mu", i)})
+		res.Graph.Nodes = append(res.Graph.Nodes, findings.Node{Name: fmt.Sprintf("Lock%03d.mu", i)})
 		for _, d := range []int{1, 7} {
-			res.Graph.Edges = append(res.Graph.Edges, analyzer.Edge{From: fmt.Sprintf("Lock%03d.mu", i), To: fmt.Sprintf("Lock%03d.mu", (i+d)%300), Count: 2, InCycle: d == 1})
+			res.Graph.Edges = append(res.Graph.Edges, findings.Edge{From: fmt.Sprintf("Lock%03d.mu", i), To: fmt.Sprintf("Lock%03d.mu", (i+d)%300), Count: 2, InCycle: d == 1})
 		}
 	}
 	for i := range 200 {
-		res.Contention = append(res.Contention, analyzer.Contention{Lock: fmt.Sprintf("Lock%03d.mu", i), Waits: int64(i + 1), WaitNs: int64(i) * 1000})
+		res.Contention = append(res.Contention, findings.Contention{Lock: fmt.Sprintf("Lock%03d.mu", i), Waits: int64(i + 1), WaitNs: int64(i) * 1000})
 		res.Warnings = append(res.Warnings, fmt.Sprintf("warning %d", i))
 	}
 	for r := 1; r <= 3; r++ {
 		for p := range 300 {
-			res.Runs = append(res.Runs, analyzer.RunSummary{Run: r, Package: fmt.Sprintf("example.com/big/pkg%d", p), DurationMs: 10})
+			res.Runs = append(res.Runs, findings.RunSummary{Run: r, Package: fmt.Sprintf("example.com/big/pkg%d", p), DurationMs: 10})
 		}
 	}
 	out := renderHTML(t, res)
@@ -292,7 +292,7 @@ func TestHTMLSize(t *testing.T) {
 
 func TestHTMLMarksInactiveFindings(t *testing.T) {
 	res := sample()
-	res.Findings[0].Suppression = &analyzer.Suppression{Source: "comment", File: "bank.go", Line: 3, Reason: "startup only <b>"}
+	res.Findings[0].Suppression = &findings.Suppression{Source: "comment", File: "bank.go", Line: 3, Reason: "startup only <b>"}
 	res.Findings[1].Baselined = true
 	out := renderHTML(t, res)
 	for _, want := range []string{"suppressed: startup only &lt;b&gt;", ">baselined<", "No findings (2 baselined or suppressed)"} {

@@ -4,24 +4,24 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // writeJSON writes findings.json: indented, with empty lists as [] rather
 // than null so that consumers can range without checks.
-func writeJSON(w io.Writer, res *analyzer.Result) error {
+func writeJSON(w io.Writer, res *findings.Result) error {
 	r := *res
 	if r.Findings == nil {
-		r.Findings = []analyzer.Finding{}
+		r.Findings = []findings.Finding{}
 	}
 	if r.Graph.Nodes == nil {
-		r.Graph.Nodes = []analyzer.Node{}
+		r.Graph.Nodes = []findings.Node{}
 	}
 	if r.Graph.Edges == nil {
-		r.Graph.Edges = []analyzer.Edge{}
+		r.Graph.Edges = []findings.Edge{}
 	}
 	if r.Contention == nil {
-		r.Contention = []analyzer.Contention{}
+		r.Contention = []findings.Contention{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -7,11 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
-
-// severityOrder ranks severities and --fail-on levels, higher is graver.
-var severityOrder = map[string]int{analyzer.Info: 1, analyzer.Warning: 2, analyzer.Error: 3, "never": 4}
 
 // The JUnit XML shapes CI systems read (Jenkins, GitLab, Azure, the
 // GitHub test-reporter actions).
@@ -54,10 +51,10 @@ type (
 // above res.FailOn (default error) that is neither baselined nor
 // suppressed. Other findings are listed in the case's system-out. Findings
 // that span packages go to a case named after the whole target.
-func writeJUnit(w io.Writer, res *analyzer.Result) error {
-	limit := severityOrder[res.FailOn]
-	if limit == 0 {
-		limit = severityOrder[analyzer.Error]
+func writeJUnit(w io.Writer, res *findings.Result) error {
+	failing := map[*findings.Finding]bool{}
+	for _, f := range res.Failing(res.FailOn) {
+		failing[f] = true
 	}
 	cases := map[string]*junitCase{}
 	var order []string
@@ -97,8 +94,8 @@ func writeJUnit(w io.Writer, res *analyzer.Result) error {
 		if f.Test != "" {
 			c = testCase(f.Package, f.Test)
 		}
-		if f.Active() && severityOrder[f.Severity] >= limit {
-			c.Failures = append(c.Failures, junitFailure{Message: f.Title, Type: f.Kind, Text: failureText(f, res.Target.Dir)})
+		if failing[f] {
+			c.Failures = append(c.Failures, junitFailure{Message: f.Title, Type: string(f.Kind), Text: failureText(f, res.Target.Dir)})
 			failures++
 			continue
 		}
@@ -136,7 +133,7 @@ func writeJUnit(w io.Writer, res *analyzer.Result) error {
 }
 
 // failureText is a failure's body: the message, the sites and the ID.
-func failureText(f *analyzer.Finding, dir string) string {
+func failureText(f *findings.Finding, dir string) string {
 	var b strings.Builder
 	b.WriteString(f.Message + "\n")
 	loc := &sarifLocator{dir: dir}
@@ -150,7 +147,7 @@ func failureText(f *analyzer.Finding, dir string) string {
 	return b.String()
 }
 
-func junitState(f *analyzer.Finding) string {
+func junitState(f *findings.Finding) string {
 	switch {
 	case f.Suppression != nil:
 		return "suppressed: " + f.Suppression.Reason

@@ -5,30 +5,30 @@ import (
 	"encoding/xml"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 func TestJUnitOneCasePerPackage(t *testing.T) {
 	tests := []struct {
 		name   string
-		res    *analyzer.Result
-		failOn string
+		res    *findings.Result
+		failOn findings.Severity
 		// want maps each test case to its failure kinds.
 		want map[string][]string
 	}{
-		{"sample at error", sample(), analyzer.Error, map[string][]string{
+		{"sample at error", sample(), findings.Error, map[string][]string{
 			"example.com/bank": nil, "example.com/web": nil, "test ./...": {"lock-order-cycle"}}},
-		{"sample at warning", sample(), analyzer.Warning, map[string][]string{
+		{"sample at warning", sample(), findings.Warning, map[string][]string{
 			"example.com/bank": nil, "example.com/web": {"lock-leak"}, "test ./...": {"lock-order-cycle"}}},
-		{"gated: baselined and suppressed do not fail", gated(), analyzer.Warning, map[string][]string{
-			"example.com/bank": {"hang"}, "example.com/web": nil, "test ./...": {analyzer.UnexplainedSuppression.Kind}}},
-		{"never", sample(), "never", map[string][]string{"example.com/bank": nil, "example.com/web": nil, "test ./...": nil}},
+		{"gated: baselined and suppressed do not fail", gated(), findings.Warning, map[string][]string{
+			"example.com/bank": {"hang"}, "example.com/web": nil, "test ./...": {string(findings.UnexplainedSuppression.Kind)}}},
+		{"never", sample(), findings.Never, map[string][]string{"example.com/bank": nil, "example.com/web": nil, "test ./...": nil}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.res.FailOn = tt.failOn
 			if tt.res.Runs != nil {
-				tt.res.Runs = append(tt.res.Runs, analyzer.RunSummary{Run: 1, Package: "example.com/web"})
+				tt.res.Runs = append(tt.res.Runs, findings.RunSummary{Run: 1, Package: "example.com/web"})
 			}
 			var buf bytes.Buffer
 			if err := Generate(&buf, "junit", tt.res); err != nil {
@@ -62,12 +62,12 @@ func TestJUnitOneCasePerPackage(t *testing.T) {
 // TestJUnitOneCasePerGoTest: every Go test that ran is a case of its own,
 // failing on the findings that name it; the package keeps the rest.
 func TestJUnitOneCasePerGoTest(t *testing.T) {
-	res := &analyzer.Result{
-		Target: analyzer.Target{Kind: "test", Name: "./..."},
-		Tests:  []analyzer.TestRun{{Package: "example.com/q", Name: "TestDrainer"}, {Package: "example.com/q", Name: "TestClean"}},
-		Findings: []analyzer.Finding{
-			{ID: "a", Kind: "blocked-forever", Severity: analyzer.Error, Confidence: analyzer.Proven, Title: "TestDrainer leaked 1 goroutine", Package: "example.com/q", Test: "TestDrainer"},
-			{ID: "b", Kind: "lock-order-cycle", Severity: analyzer.Error, Title: "cycle", Package: "example.com/q"},
+	res := &findings.Result{
+		Target: findings.Target{Kind: "test", Name: "./..."},
+		Tests:  []findings.TestRun{{Package: "example.com/q", Name: "TestDrainer"}, {Package: "example.com/q", Name: "TestClean"}},
+		Findings: []findings.Finding{
+			{ID: "a", Kind: "blocked-forever", Severity: findings.Error, Confidence: findings.Proven, Title: "TestDrainer leaked 1 goroutine", Package: "example.com/q", Test: "TestDrainer"},
+			{ID: "b", Kind: "lock-order-cycle", Severity: findings.Error, Title: "cycle", Package: "example.com/q"},
 		},
 	}
 	var buf bytes.Buffer

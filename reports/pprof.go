@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // ContentionFile is the name WriteContention's profile gets in --out.
@@ -23,19 +23,13 @@ const ContentionFile = "contention.pb.gz"
 // labels "lock" (the lock's name, as in findings.json; `go tool pprof
 // -tagfocus lock=Room.mu` keeps one lock) and "package" (the test package
 // or program that waited). It is built from the Go runtime block profiles
-// the lock runtime wrote for every process of in; profiles that are
-// missing or unreadable are skipped (the analysis warns about those). It
-// returns how many samples it wrote; with none it writes nothing.
-func WriteContention(w io.Writer, in *analyzer.Input) (int, error) {
+// the lock runtime wrote for every process, as the analysis kept them in
+// res.WaitStacks. It returns how many samples it wrote; with none it
+// writes nothing.
+func WriteContention(w io.Writer, res *findings.Result) (int, error) {
 	b := newProfileBuilder()
-	for _, p := range in.Processes {
-		samples, err := analyzer.LockProfile(in.Sites, p, analyzer.BlockProfile)
-		if err != nil {
-			continue
-		}
-		for _, s := range samples {
-			b.add(s, p.Package)
-		}
+	for _, s := range res.WaitStacks {
+		b.add(s)
 	}
 	if len(b.prof.Sample) == 0 {
 		return 0, nil
@@ -54,8 +48,8 @@ func WriteContention(w io.Writer, in *analyzer.Input) (int, error) {
 // the same stack and labels.
 type profileBuilder struct {
 	prof    *profile.Profile
-	funcs   map[analyzer.Frame]*profile.Function // keyed with Line 0
-	locs    map[analyzer.Frame]*profile.Location
+	funcs   map[findings.Frame]*profile.Function // keyed with Line 0
+	locs    map[findings.Frame]*profile.Location
 	samples map[string]*profile.Sample
 }
 
@@ -71,13 +65,14 @@ func newProfileBuilder() *profileBuilder {
 			DefaultSampleType: "delay",
 			Comments:          []string{"lockscope: time spent waiting for instrumented locks, by waiting stack"},
 		},
-		funcs: map[analyzer.Frame]*profile.Function{}, locs: map[analyzer.Frame]*profile.Location{},
+		funcs: map[findings.Frame]*profile.Function{}, locs: map[findings.Frame]*profile.Location{},
 		samples: map[string]*profile.Sample{},
 	}
 }
 
-// add adds one waiting stack of pkg on s.Lock.
-func (b *profileBuilder) add(s analyzer.LockSample, pkg string) {
+// add adds one waiting stack.
+func (b *profileBuilder) add(s findings.WaitStack) {
+	pkg := s.Package
 	var key strings.Builder
 	fmt.Fprintf(&key, "%s\x00%s", s.Lock, pkg)
 	locs := make([]*profile.Location, len(s.Stack))
@@ -100,11 +95,11 @@ func (b *profileBuilder) add(s analyzer.LockSample, pkg string) {
 }
 
 // location returns the location of frame f, creating it and its function.
-func (b *profileBuilder) location(f analyzer.Frame) *profile.Location {
+func (b *profileBuilder) location(f findings.Frame) *profile.Location {
 	if l := b.locs[f]; l != nil {
 		return l
 	}
-	fk := analyzer.Frame{Func: f.Func, File: f.File}
+	fk := findings.Frame{Func: f.Func, File: f.File}
 	fn := b.funcs[fk]
 	if fn == nil {
 		fn = &profile.Function{ID: uint64(len(b.prof.Function) + 1), Name: f.Func, SystemName: f.Func, Filename: f.File}

@@ -10,42 +10,23 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/lockscope/lockscope/analyzer"
-	"github.com/lockscope/lockscope/tracer/event"
+	"github.com/lockscope/lockscope/findings"
 )
 
-const rt = "github.com/lockscope/lockscope/tracer/lockrt."
-
-// TestWriteContention builds a contention profile from a runtime block
-// profile and checks it with the profile package and the real
+// TestWriteContention builds a contention profile from a result's wait
+// stacks and checks it with the profile package and the real
 // `go tool pprof -top`.
 func TestWriteContention(t *testing.T) {
-	sites := &event.SiteTable{
-		Classes: []event.Class{{}, {ID: 1, Name: "Server.mu", Kind: "field"}},
-		Sites:   []event.Site{{}, {ID: 1, Op: "Lock", Class: 1, Frame: event.Frame{Func: "main.(*Server).quote", File: "/mod/main.go", Line: 42}}},
-	}
 	dir := t.TempDir()
-	p := &analyzer.Process{Package: "example.com/quotes", ProfilePrefix: filepath.Join(dir, "target")}
-	block := &profile.Profile{SampleType: []*profile.ValueType{{Type: "contentions", Unit: "count"}, {Type: "delay", Unit: "nanoseconds"}}}
-	stack := []string{"sync.(*Mutex).Lock", rt + "(*recorder).lock", rt + "(*Mutex).LockAt", "main.(*Server).quote", "net/http.HandlerFunc.ServeHTTP"}
-	s := &profile.Sample{Value: []int64{3, 7_000_000}}
-	for i, fn := range stack {
-		f := &profile.Function{ID: uint64(i + 1), Name: fn, Filename: "/mod/main.go"}
-		l := &profile.Location{ID: uint64(i + 1), Line: []profile.Line{{Function: f, Line: 42}}}
-		block.Function, block.Location = append(block.Function, f), append(block.Location, l)
-		s.Location = append(s.Location, l)
-	}
-	block.Sample = []*profile.Sample{s}
-	var raw bytes.Buffer
-	if err := block.Write(&raw); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(analyzer.ProfilePath(p, analyzer.BlockProfile), raw.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
+	res := &findings.Result{WaitStacks: []findings.WaitStack{{
+		Lock: "Server.mu", Package: "example.com/quotes", Count: 3, DelayNs: 7_000_000,
+		Stack: []findings.Frame{
+			{Func: "main.(*Server).quote", File: "/mod/main.go", Line: 42},
+			{Func: "net/http.HandlerFunc.ServeHTTP", File: "/go/src/net/http/server.go", Line: 2220},
+		},
+	}}}
 	var out bytes.Buffer
-	n, err := WriteContention(&out, &analyzer.Input{Sites: sites, Processes: []*analyzer.Process{p}})
+	n, err := WriteContention(&out, res)
 	if err != nil || n != 1 {
 		t.Fatalf("WriteContention: %d samples, %v", n, err)
 	}
@@ -74,7 +55,7 @@ func TestWriteContention(t *testing.T) {
 // TestWriteContentionNone checks that no waits write nothing.
 func TestWriteContentionNone(t *testing.T) {
 	var out bytes.Buffer
-	n, err := WriteContention(&out, &analyzer.Input{Processes: []*analyzer.Process{{ProfilePrefix: filepath.Join(t.TempDir(), "none")}}})
+	n, err := WriteContention(&out, &findings.Result{})
 	if err != nil || n != 0 || out.Len() != 0 {
 		t.Errorf("got %d samples, %d bytes, %v", n, out.Len(), err)
 	}

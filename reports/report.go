@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // fileNames maps each format to the file WriteDir gives it.
@@ -17,13 +17,15 @@ var fileNames = map[string]string{
 	"html":  "report.html",
 	"sarif": "findings.sarif",
 	"junit": "junit.xml",
+	"pprof": ContentionFile,
 }
 
-// Formats lists every format name the command line accepts.
-func Formats() []string { return []string{"html", "json", "junit", "sarif", "text"} }
+// Formats lists every format name the command line accepts. pprof is the
+// contention profile (WriteContention), binary.
+func Formats() []string { return []string{"html", "json", "junit", "pprof", "sarif", "text"} }
 
 // Generate writes res to w in format.
-func Generate(w io.Writer, format string, res *analyzer.Result) error {
+func Generate(w io.Writer, format string, res *findings.Result) error {
 	var buf bytes.Buffer
 	var err error
 	switch format {
@@ -37,6 +39,8 @@ func Generate(w io.Writer, format string, res *analyzer.Result) error {
 		err = writeSARIF(&buf, res)
 	case "junit":
 		err = writeJUnit(&buf, res)
+	case "pprof":
+		_, err = WriteContention(&buf, res)
 	default:
 		return fmt.Errorf("unknown report format %q", format)
 	}
@@ -48,13 +52,17 @@ func Generate(w io.Writer, format string, res *analyzer.Result) error {
 }
 
 // WriteDir writes one file per format into dir and returns the paths
-// written.
-func WriteDir(dir string, formats []string, res *analyzer.Result) ([]string, error) {
+// written. The pprof profile is written only when some goroutine waited
+// for an instrumented lock.
+func WriteDir(dir string, formats []string, res *findings.Result) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	var written []string
 	for _, f := range formats {
+		if f == "pprof" && len(res.WaitStacks) == 0 {
+			continue
+		}
 		var buf bytes.Buffer
 		if err := Generate(&buf, f, res); err != nil {
 			return written, err

@@ -9,38 +9,38 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // sample is a result with one of everything the writers handle: a cycle
 // with a long stack, a leak, contention, warnings and two runs.
-func sample() *analyzer.Result {
-	long := make([]analyzer.Frame, 9)
+func sample() *findings.Result {
+	long := make([]findings.Frame, 9)
 	for i := range long {
-		long[i] = analyzer.Frame{Func: fmt.Sprintf("bank.step%d", i), File: "/mod/bank/bank.go", Line: 10 + i}
+		long[i] = findings.Frame{Func: fmt.Sprintf("bank.step%d", i), File: "/mod/bank/bank.go", Line: 10 + i}
 	}
 	concurrent := false
-	return &analyzer.Result{
-		Version: 1, Tool: analyzer.Tool{Name: "lockscope", Version: "v0.1.0"},
-		Target: analyzer.Target{Kind: "test", Name: "./...", Runs: 2, Dir: "/mod"},
-		Runs: []analyzer.RunSummary{
+	return &findings.Result{
+		Version: 1, Tool: findings.Tool{Name: "lockscope", Version: "v0.1.0"},
+		Target: findings.Target{Kind: "test", Name: "./...", Runs: 2, Dir: "/mod"},
+		Runs: []findings.RunSummary{
 			{Run: 1, Package: "example.com/bank", ExitCode: 0, DurationMs: 120, Output: "/out/artifacts/bank.test.output.log"},
 			{Run: 2, Package: "example.com/bank", TimedOut: true, ExitCode: 137, DurationMs: 5000},
 		},
-		Findings: []analyzer.Finding{
-			{ID: "a1", Kind: "lock-order-cycle", Severity: analyzer.Error, Confidence: analyzer.Predicted,
+		Findings: []findings.Finding{
+			{ID: "a1", Kind: "lock-order-cycle", Severity: findings.Error, Confidence: findings.Predicted,
 				Title: "Lock-order cycle: Account.mu -> Ledger.mu -> Account.mu", Message: "Two orders.\n\n  goroutine 1: lock Account.mu\n  *** deadlock ***",
 				Locks: []string{"Account.mu", "Ledger.mu"}, Concurrent: &concurrent, Level: "class", Count: 2,
-				Evidence: []analyzer.Evidence{{Role: "goroutine 7 takes Ledger.mu", Goroutine: 7, Stack: long, Held: []string{"Account.mu"}}},
+				Evidence: []findings.Evidence{{Role: "goroutine 7 takes Ledger.mu", Goroutine: 7, Stack: long, Held: []string{"Account.mu"}}},
 				Advice:   "Take Ledger.mu before Account.mu in bank.Audit."},
-			{ID: "b2", Kind: "lock-leak", Severity: analyzer.Warning, Confidence: analyzer.Observed,
+			{ID: "b2", Kind: "lock-leak", Severity: findings.Warning, Confidence: findings.Observed,
 				Title: "Sessions.mu still held at exit", Message: "held", Locks: []string{"Sessions.mu"},
 				Package: "example.com/web", Truncated: "cycle search cut at 16 cycles",
-				Evidence: []analyzer.Evidence{{Role: "acquired here", Goroutine: 3, Stack: []analyzer.Frame{{Func: "web.login", File: "/elsewhere/web.go", Line: 5}}}}},
+				Evidence: []findings.Evidence{{Role: "acquired here", Goroutine: 3, Stack: []findings.Frame{{Func: "web.login", File: "/elsewhere/web.go", Line: 5}}}}},
 		},
-		Contention: []analyzer.Contention{
+		Contention: []findings.Contention{
 			{Lock: "Store.mu", Waits: 40, WaitNs: 12_345_678, MaxWaitNs: 2_000_000, HoldNs: 1000},
 			{Lock: "Idle.mu"},
 		},
@@ -75,7 +75,7 @@ func TestGolden(t *testing.T) {
 func TestTextSummary(t *testing.T) {
 	res := sample()
 	res.Findings[1].Baselined = true
-	res.Fixed = []analyzer.BaselineEntry{{ID: "c3", Kind: "double-lock", Title: "Double lock of Cache.mu"}}
+	res.Fixed = []findings.BaselineEntry{{ID: "c3", Kind: "double-lock", Title: "Double lock of Cache.mu"}}
 	var buf bytes.Buffer
 	if err := Generate(&buf, "text", res); err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestTextSummary(t *testing.T) {
 		"/elsewhere/web.go:5",                // paths outside stay whole
 		"... 3 more frames in findings.json", // long stacks are cut at textFrames
 		"timed out, stopped",
-		"Store.mu", "12.346ms",
+		"Store.mu", "12.3ms",
 		"1 error, 0 warnings, 0 info (and 1 baselined or suppressed)",
 		"WARNING (baselined) lock-leak",
 		"fixed since the baseline",
@@ -103,7 +103,7 @@ func TestTextSummary(t *testing.T) {
 
 func TestEmptyResultJSONHasLists(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Generate(&buf, "json", &analyzer.Result{Version: 1}); err != nil {
+	if err := Generate(&buf, "json", &findings.Result{Version: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`"findings": []`, `"nodes": []`, `"edges": []`, `"contention": []`} {

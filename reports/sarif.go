@@ -8,9 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/owenrumney/go-sarif/v2/sarif"
-
-	"github.com/lockscope/lockscope/analyzer"
 )
 
 // srcRoot is the uriBaseId of every location: the target's module root.
@@ -20,7 +19,7 @@ const srcRoot = "%SRCROOT%"
 const fingerprintKey = "lockscopeId/v1"
 
 // sarifLevel maps a severity to a SARIF result level.
-var sarifLevel = map[string]string{analyzer.Error: "error", analyzer.Warning: "warning", analyzer.Info: "note"}
+var sarifLevel = map[findings.Severity]string{findings.Error: "error", findings.Warning: "warning", findings.Info: "note"}
 
 // writeSARIF writes a SARIF 2.1.0 log as GitHub code scanning reads it: one
 // rule per finding kind, one result per finding located at its first site
@@ -28,14 +27,14 @@ var sarifLevel = map[string]string{analyzer.Error: "error", analyzer.Warning: "w
 // evidence sites as related locations, a code flow through the steps of a
 // cycle, the finding ID as a partial fingerprint, baselined findings as
 // "unchanged" and suppressed ones with their justification.
-func writeSARIF(w io.Writer, res *analyzer.Result) error {
+func writeSARIF(w io.Writer, res *findings.Result) error {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return err
 	}
 	driver := sarif.NewVersionedDriver("lockscope", res.Tool.Version).
 		WithInformationURI("https://github.com/lockscope/lockscope")
-	index := map[string]int{}
+	index := map[findings.Kind]int{}
 	for _, c := range sarifChecks() {
 		index[c.Kind] = len(driver.Rules)
 		driver.AddRule(sarifRule(c))
@@ -67,13 +66,13 @@ func writeSARIF(w io.Writer, res *analyzer.Result) error {
 }
 
 // sarifChecks is every kind a finding can have, in catalog order.
-func sarifChecks() []*analyzer.Check {
-	return analyzer.Checks()
+func sarifChecks() []*findings.Check {
+	return findings.Checks()
 }
 
-func sarifRule(c *analyzer.Check) *sarif.ReportingDescriptor {
+func sarifRule(c *findings.Check) *sarif.ReportingDescriptor {
 	doc, advice := strings.TrimSpace(c.Doc), strings.TrimSpace(c.Advice)
-	rule := sarif.NewRule(c.Kind).WithName(ruleName(c.Kind)).
+	rule := sarif.NewRule(string(c.Kind)).WithName(ruleName(c.Kind)).
 		WithShortDescription(sarif.NewMultiformatMessageString(c.Title)).
 		WithFullDescription(sarif.NewMultiformatMessageString(doc)).
 		WithHelp(sarif.NewMultiformatMessageString(doc + "\n\nHow to fix it: " + advice).
@@ -85,9 +84,9 @@ func sarifRule(c *analyzer.Check) *sarif.ReportingDescriptor {
 
 // ruleName turns "lock-order-cycle" into "LockOrderCycle", as SARIF rule
 // names are written.
-func ruleName(kind string) string {
+func ruleName(kind findings.Kind) string {
 	var b strings.Builder
-	for _, part := range strings.Split(kind, "-") {
+	for _, part := range strings.Split(string(kind), "-") {
 		if part != "" {
 			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 		}
@@ -95,7 +94,7 @@ func ruleName(kind string) string {
 	return b.String()
 }
 
-func sarifResult(f *analyzer.Finding, index map[string]int, loc *sarifLocator, baselined bool) (*sarif.Result, error) {
+func sarifResult(f *findings.Finding, index map[findings.Kind]int, loc *sarifLocator, baselined bool) (*sarif.Result, error) {
 	ri, ok := index[f.Kind]
 	if !ok {
 		return nil, fmt.Errorf("unknown finding kind %q", f.Kind)
@@ -107,7 +106,7 @@ func sarifResult(f *analyzer.Finding, index map[string]int, loc *sarifLocator, b
 	if f.Advice != "" {
 		text += "\n\nHow to fix it: " + f.Advice
 	}
-	r := sarif.NewRuleResult(f.Kind).WithRuleIndex(ri).WithLevel(sarifLevel[f.Severity]).
+	r := sarif.NewRuleResult(string(f.Kind)).WithRuleIndex(ri).WithLevel(sarifLevel[f.Severity]).
 		WithMessage(sarif.NewTextMessage(text))
 	r.PartialFingerprints = map[string]interface{}{fingerprintKey: f.ID}
 	sites := loc.sites(f)
@@ -151,9 +150,9 @@ func sarifResult(f *analyzer.Finding, index map[string]int, loc *sarifLocator, b
 
 // codeFlow walks the steps of a cycle: one location per evidence, in the
 // finding's order (each goroutine's acquisition that closes the next edge).
-func codeFlow(f *analyzer.Finding, sites []sarifSite) *sarif.CodeFlow {
+func codeFlow(f *findings.Finding, sites []sarifSite) *sarif.CodeFlow {
 	switch f.Kind {
-	case "lock-order-cycle", "hang", "mixed-deadlock":
+	case findings.KindLockOrderCycle, findings.KindHang, findings.KindMixedDeadlock:
 	default:
 		return nil
 	}
@@ -192,7 +191,7 @@ func (s sarifSite) location(id int, msg string) *sarif.Location {
 type sarifLocator struct{ dir string }
 
 // sites returns the first in-module frame of each evidence, deduplicated.
-func (l *sarifLocator) sites(f *analyzer.Finding) []sarifSite {
+func (l *sarifLocator) sites(f *findings.Finding) []sarifSite {
 	var out []sarifSite
 	for _, ev := range f.Evidence {
 		for _, fr := range ev.Stack {
@@ -223,7 +222,7 @@ func (l *sarifLocator) fallback() *sarif.Location {
 	return sarifSite{rel: "go.mod", line: 1}.location(0, "")
 }
 
-func (l *sarifLocator) suppression(f *analyzer.Finding, s *analyzer.Suppression) *sarif.Suppression {
+func (l *sarifLocator) suppression(f *findings.Finding, s *findings.Suppression) *sarif.Suppression {
 	kind, site := "inSource", sarifSite{rel: s.File, line: s.Line}
 	if s.Source == "config" {
 		kind = "external"

@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/findings"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-
-	"github.com/lockscope/lockscope/analyzer"
 )
 
 // sarifSchema compiles the published SARIF 2.1.0 schema in testdata.
@@ -34,22 +33,22 @@ func validateSARIF(t *testing.T, sch *jsonschema.Schema, data []byte) {
 
 // gated is sample() with a baseline applied, a suppressed finding, an
 // excluded one, an unexplained suppression and a failure with no site.
-func gated() *analyzer.Result {
+func gated() *findings.Result {
 	res := sample()
-	res.Baseline, res.FailOn = "lockscope-baseline.json", analyzer.Warning
+	res.Baseline, res.FailOn = "lockscope-baseline.json", findings.Warning
 	res.Findings[0].Baselined = true
-	res.Findings[1].Suppression = &analyzer.Suppression{Source: "comment", File: "web/web.go", Line: 12, Reason: "drained at shutdown"}
-	res.Fixed = []analyzer.BaselineEntry{{ID: "c3", Kind: "double-lock", Severity: analyzer.Error, Title: "old"}}
+	res.Findings[1].Suppression = &findings.Suppression{Source: "comment", File: "web/web.go", Line: 12, Reason: "drained at shutdown"}
+	res.Fixed = []findings.BaselineEntry{{ID: "c3", Kind: "double-lock", Severity: findings.Error, Title: "old"}}
 	res.Findings = append(res.Findings,
-		analyzer.Finding{ID: "d4", Kind: analyzer.UnexplainedSuppression.Kind, Severity: analyzer.Warning, Confidence: analyzer.Observed,
-			Title: "no reason", Locks: []string{}, Evidence: []analyzer.Evidence{{Role: "here", Stack: []analyzer.Frame{{Func: "web.Serve", File: "/mod/web/web.go", Line: 12}}}}},
-		analyzer.Finding{ID: "e5", Kind: "target-failure", Severity: analyzer.Error, Confidence: analyzer.Observed,
-			Title: "does not build", Locks: []string{}, Evidence: []analyzer.Evidence{},
-			Suppression: &analyzer.Suppression{Source: "config", Reason: "excluded path gen/..."}},
-		analyzer.Finding{ID: "f6", Kind: "hang", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: "deadlock",
-			Locks: []string{"A.mu", "B.mu"}, Package: "example.com/bank", Evidence: []analyzer.Evidence{
-				{Role: "goroutine 1 holds A.mu, waits for B.mu", Stack: []analyzer.Frame{{Func: "sync.(*Mutex).Lock", File: "/go/src/sync/mutex.go", Line: 1}, {Func: "bank.F", File: "/mod/bank/f.go", Line: 5}}},
-				{Role: "goroutine 2 holds B.mu, waits for A.mu", Stack: []analyzer.Frame{{Func: "bank.G", File: "/mod/bank/g.go", Line: 9}}},
+		findings.Finding{ID: "d4", Kind: findings.UnexplainedSuppression.Kind, Severity: findings.Warning, Confidence: findings.Observed,
+			Title: "no reason", Locks: []string{}, Evidence: []findings.Evidence{{Role: "here", Stack: []findings.Frame{{Func: "web.Serve", File: "/mod/web/web.go", Line: 12}}}}},
+		findings.Finding{ID: "e5", Kind: "target-failure", Severity: findings.Error, Confidence: findings.Observed,
+			Title: "does not build", Locks: []string{}, Evidence: []findings.Evidence{},
+			Suppression: &findings.Suppression{Source: "config", Reason: "excluded path gen/..."}},
+		findings.Finding{ID: "f6", Kind: "hang", Severity: findings.Error, Confidence: findings.Observed, Title: "deadlock",
+			Locks: []string{"A.mu", "B.mu"}, Package: "example.com/bank", Evidence: []findings.Evidence{
+				{Role: "goroutine 1 holds A.mu, waits for B.mu", Stack: []findings.Frame{{Func: "sync.(*Mutex).Lock", File: "/go/src/sync/mutex.go", Line: 1}, {Func: "bank.F", File: "/mod/bank/f.go", Line: 5}}},
+				{Role: "goroutine 2 holds B.mu, waits for A.mu", Stack: []findings.Frame{{Func: "bank.G", File: "/mod/bank/g.go", Line: 9}}},
 			}})
 	return res
 }
@@ -96,7 +95,7 @@ type sarifDoc struct {
 
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	sch := sarifSchema(t)
-	for name, res := range map[string]*analyzer.Result{"sample": sample(), "gated": gated(), "empty": {Version: 1}} {
+	for name, res := range map[string]*findings.Result{"sample": sample(), "gated": gated(), "empty": {Version: 1}} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Generate(&buf, "sarif", res); err != nil {
@@ -135,13 +134,13 @@ func TestSARIFContent(t *testing.T) {
 	}
 	run := doc.Runs[0]
 	rules := run.Tool.Driver.Rules
-	if len(rules) != len(analyzer.Checks()) {
-		t.Errorf("%d rules, want one per finding kind (%d)", len(rules), len(analyzer.Checks()))
+	if len(rules) != len(findings.Checks()) {
+		t.Errorf("%d rules, want one per finding kind (%d)", len(rules), len(findings.Checks()))
 	}
 	for _, r := range rules {
-		c := analyzer.Lookup(r.ID)
-		if c == nil && r.ID == analyzer.UnexplainedSuppression.Kind {
-			c = analyzer.UnexplainedSuppression
+		c := findings.Lookup(findings.Kind(r.ID))
+		if c == nil && r.ID == string(findings.UnexplainedSuppression.Kind) {
+			c = findings.UnexplainedSuppression
 		}
 		if c == nil || !strings.Contains(r.Help.Text, strings.TrimSpace(c.Advice)) {
 			t.Errorf("rule %s: help lacks the check's advice", r.ID)

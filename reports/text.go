@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // textFrames is how many frames of each stack the text summary shows; the
@@ -15,7 +15,7 @@ import (
 const textFrames = 6
 
 // writeText writes the summary a person reads in a terminal or a CI log.
-func writeText(w io.Writer, res *analyzer.Result) error {
+func writeText(w io.Writer, res *findings.Result) error {
 	tw := &textWriter{w: w, dir: res.Target.Dir, res: res}
 	tw.header(res)
 	for i := range res.Findings {
@@ -34,7 +34,7 @@ type textWriter struct {
 	w   io.Writer
 	dir string // module root: paths under it are shown relative
 	err error
-	res *analyzer.Result
+	res *findings.Result
 }
 
 func (t *textWriter) printf(format string, args ...any) {
@@ -43,7 +43,7 @@ func (t *textWriter) printf(format string, args ...any) {
 	}
 }
 
-func (t *textWriter) header(res *analyzer.Result) {
+func (t *textWriter) header(res *findings.Result) {
 	tg := res.Target
 	name := tg.Name
 	if tg.Variant != "" {
@@ -64,7 +64,7 @@ func (t *textWriter) header(res *analyzer.Result) {
 	t.printf("\n")
 }
 
-func runName(r analyzer.RunSummary) string {
+func runName(r findings.RunSummary) string {
 	name := r.Package
 	if name == "" {
 		name = "target"
@@ -75,7 +75,7 @@ func runName(r analyzer.RunSummary) string {
 	return name
 }
 
-func (t *textWriter) finding(f *analyzer.Finding) {
+func (t *textWriter) finding(f *findings.Finding) {
 	mark := ""
 	switch {
 	case f.Suppression != nil:
@@ -83,7 +83,7 @@ func (t *textWriter) finding(f *analyzer.Finding) {
 	case f.Baselined:
 		mark = " (baselined)"
 	}
-	t.printf("%s%s %s [%s] %s\n", strings.ToUpper(f.Severity), mark, f.Kind, f.Confidence, f.Title)
+	t.printf("%s%s %s [%s] %s\n", strings.ToUpper(string(f.Severity)), mark, f.Kind, f.Confidence, f.Title)
 	if s := f.Suppression; s != nil {
 		where := s.File
 		if s.Line > 0 {
@@ -100,11 +100,11 @@ func (t *textWriter) finding(f *analyzer.Finding) {
 	if f.Count > 1 {
 		t.printf("  seen %d times\n", f.Count)
 	}
-	if w := analyzer.SeenWords(t.res, f); w != "" {
+	if w := findings.SeenWords(t.res, f); w != "" {
 		t.printf("  %s\n", w)
 	}
 	if c := f.Confirmation; c != nil {
-		t.printf("  %s\n", analyzer.ConfirmationWords(c))
+		t.printf("  %s\n", findings.ConfirmationWords(c))
 		for _, e := range c.Evidence {
 			t.evidence(e)
 		}
@@ -123,7 +123,7 @@ func (t *textWriter) finding(f *analyzer.Finding) {
 	t.printf("  id %s · lockscope explain %s\n\n", f.ID, f.Kind)
 }
 
-func (t *textWriter) evidence(e analyzer.Evidence) {
+func (t *textWriter) evidence(e findings.Evidence) {
 	t.printf("  - %s\n", e.Role)
 	if len(e.Held) > 0 {
 		t.printf("      holding: %s\n", strings.Join(e.Held, ", "))
@@ -158,7 +158,7 @@ func (t *textWriter) path(p string) string {
 	return p
 }
 
-func (t *textWriter) contention(cs []analyzer.Contention) {
+func (t *textWriter) contention(cs []findings.Contention) {
 	shown := 0
 	for _, c := range cs {
 		if c.Waits == 0 || shown == 5 {
@@ -169,7 +169,7 @@ func (t *textWriter) contention(cs []analyzer.Contention) {
 		}
 		shown++
 		t.printf("  %-32s %6d waits  %10s total  %10s worst\n", c.Lock, c.Waits,
-			time.Duration(c.WaitNs).Round(time.Microsecond), time.Duration(c.MaxWaitNs).Round(time.Microsecond))
+			findings.Duration(c.WaitNs), findings.Duration(c.MaxWaitNs))
 	}
 	if shown > 0 {
 		t.printf("\n")
@@ -177,7 +177,7 @@ func (t *textWriter) contention(cs []analyzer.Contention) {
 }
 
 // fixed lists the baselined findings this run no longer saw.
-func (t *textWriter) fixed(entries []analyzer.BaselineEntry) {
+func (t *textWriter) fixed(entries []findings.BaselineEntry) {
 	if len(entries) == 0 {
 		return
 	}
@@ -188,8 +188,8 @@ func (t *textWriter) fixed(entries []analyzer.BaselineEntry) {
 	t.printf("\n")
 }
 
-func (t *textWriter) footer(res *analyzer.Result) {
-	counts := map[string]int{}
+func (t *textWriter) footer(res *findings.Result) {
+	counts := map[findings.Severity]int{}
 	inactive := 0
 	for i := range res.Findings {
 		if !res.Findings[i].Active() {
@@ -202,8 +202,8 @@ func (t *textWriter) footer(res *analyzer.Result) {
 		t.printf("no findings\n")
 		return
 	}
-	t.printf("%s, %s, %s", plural(counts[analyzer.Error], "error"),
-		plural(counts[analyzer.Warning], "warning"), plural(counts[analyzer.Info], "info"))
+	t.printf("%s, %s, %s", plural(counts[findings.Error], "error"),
+		plural(counts[findings.Warning], "warning"), plural(counts[findings.Info], "info"))
 	if inactive > 0 {
 		t.printf(" (and %d baselined or suppressed)", inactive)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // The HTML report's bounds. Whatever the size of the result, the page holds
@@ -72,12 +72,12 @@ type countView struct {
 
 // groupView is the findings of one kind.
 type groupView struct {
-	Kind     string
+	Kind     findings.Kind
 	Anchor   string
-	Title    string   // the check's title
-	Doc      []string // paragraphs of analyzer.Lookup(kind).Doc
-	Advice   []string // paragraphs of analyzer.Lookup(kind).Advice
-	Severity string   // of its most severe finding
+	Title    string            // the check's title
+	Doc      []string          // paragraphs of findings.Lookup(kind).Doc
+	Advice   []string          // paragraphs of findings.Lookup(kind).Advice
+	Severity findings.Severity // of its most severe finding
 	Count    int
 	Open     bool
 	Cards    []*cardView
@@ -87,7 +87,9 @@ type groupView struct {
 
 // rowView is a finding folded into one line.
 type rowView struct {
-	Severity, Confidence, Title, Package, Site, ID string
+	Severity                 findings.Severity
+	Confidence               findings.Confidence
+	Title, Package, Site, ID string
 }
 
 type cardView struct {
@@ -98,9 +100,9 @@ type cardView struct {
 	Confirmation string
 	Anchor       string
 	ID           string
-	Kind         string
-	Severity     string
-	Confidence   string
+	Kind         findings.Kind
+	Severity     findings.Severity
+	Confidence   findings.Confidence
 	Title        string
 	Message      []string // paragraphs
 	Locks        []string
@@ -147,12 +149,12 @@ type waitRow struct {
 
 // newView builds the page model of res, reading source lines and output
 // tails through src.
-func newView(res *analyzer.Result, src *sourceReader) *view {
+func newView(res *findings.Result, src *sourceReader) *view {
 	v := &view{Page: assets}
 	v.Title = "lockscope: " + targetName(res.Target)
-	findings := sortedFindings(res.Findings)
-	v.Summary = newSummary(res, findings)
-	v.Groups = newGroups(res, findings, src)
+	fs := sortedFindings(res.Findings)
+	v.Summary = newSummary(res, fs)
+	v.Groups = newGroups(res, fs, src)
 	v.Graph = newGraphView(res.Graph)
 	v.Contention = newContentionView(res.Contention)
 	v.Breakdown = newBreakdown(res)
@@ -160,7 +162,7 @@ func newView(res *analyzer.Result, src *sourceReader) *view {
 	return v
 }
 
-func targetName(t analyzer.Target) string {
+func targetName(t findings.Target) string {
 	name := t.Name
 	if name == "" {
 		name = "(unnamed target)"
@@ -171,18 +173,9 @@ func targetName(t analyzer.Target) string {
 	return name
 }
 
-var htmlSeverity = map[string]int{analyzer.Error: 0, analyzer.Warning: 1, analyzer.Info: 2}
-
-func htmlSeverityRank(s string) int {
-	if r, ok := htmlSeverity[s]; ok {
-		return r
-	}
-	return len(htmlSeverity)
-}
-
 // kindRank orders kinds as the analyzer's catalogue does; unknown kinds go last.
-func kindRank(kind string) int {
-	for i, c := range analyzer.Checks() {
+func kindRank(kind findings.Kind) int {
+	for i, c := range findings.Checks() {
 		if c.Kind == kind {
 			return i
 		}
@@ -192,9 +185,9 @@ func kindRank(kind string) int {
 
 // sortedFindings orders findings most severe first: severity, then kind in
 // catalogue order, observed before predicted, most often seen, title, ID.
-func sortedFindings(in []analyzer.Finding) []*analyzer.Finding {
-	out := make([]*analyzer.Finding, len(in))
-	ranks := map[string]int{}
+func sortedFindings(in []findings.Finding) []*findings.Finding {
+	out := make([]*findings.Finding, len(in))
+	ranks := map[findings.Kind]int{}
 	for i := range in {
 		out[i] = &in[i]
 		if _, ok := ranks[in[i].Kind]; !ok {
@@ -203,8 +196,8 @@ func sortedFindings(in []analyzer.Finding) []*analyzer.Finding {
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if ra, rb := htmlSeverityRank(a.Severity), htmlSeverityRank(b.Severity); ra != rb {
-			return ra < rb
+		if c := a.Severity.Compare(b.Severity); c != 0 {
+			return c < 0
 		}
 		if ra, rb := ranks[a.Kind], ranks[b.Kind]; ra != rb {
 			return ra < rb
@@ -212,8 +205,8 @@ func sortedFindings(in []analyzer.Finding) []*analyzer.Finding {
 		if a.Kind != b.Kind {
 			return a.Kind < b.Kind
 		}
-		if (a.Confidence == analyzer.Observed) != (b.Confidence == analyzer.Observed) {
-			return a.Confidence == analyzer.Observed
+		if (a.Confidence == findings.Observed) != (b.Confidence == findings.Observed) {
+			return a.Confidence == findings.Observed
 		}
 		if a.Count != b.Count {
 			return a.Count > b.Count
@@ -226,11 +219,11 @@ func sortedFindings(in []analyzer.Finding) []*analyzer.Finding {
 	return out
 }
 
-func newSummary(res *analyzer.Result, findings []*analyzer.Finding) summaryView {
+func newSummary(res *findings.Result, fs []*findings.Finding) summaryView {
 	s := summaryView{
 		Target: targetName(res.Target), TargetKind: res.Target.Kind, Dir: res.Target.Dir,
 		GoVersion: res.Target.GoVersion, Runs: res.Target.Runs, Processes: len(res.Runs),
-		Tool: strings.TrimSpace(res.Tool.Name + " " + res.Tool.Version), Total: len(findings),
+		Tool: strings.TrimSpace(res.Tool.Name + " " + res.Tool.Version), Total: len(fs),
 	}
 	var ms int64
 	for _, r := range res.Runs {
@@ -240,11 +233,11 @@ func newSummary(res *analyzer.Result, findings []*analyzer.Finding) summaryView 
 		}
 	}
 	s.Duration = (time.Duration(ms) * time.Millisecond).String()
-	sev := map[string]int{}
-	kinds := map[string]int{}
-	var kindOrder []string
+	sev := map[findings.Severity]int{}
+	kinds := map[findings.Kind]int{}
+	var kindOrder []findings.Kind
 	inactive := 0
-	for _, f := range findings {
+	for _, f := range fs {
 		if f.Active() {
 			sev[f.Severity]++
 		} else {
@@ -255,17 +248,18 @@ func newSummary(res *analyzer.Result, findings []*analyzer.Finding) summaryView 
 		}
 		kinds[f.Kind]++
 	}
-	for _, name := range []string{analyzer.Error, analyzer.Warning, analyzer.Info} {
-		s.Severities = append(s.Severities, countView{Name: name, Count: sev[name], Class: "sev-" + name})
+	for _, sv := range findings.Severities {
+		name := string(sv)
+		s.Severities = append(s.Severities, countView{Name: name, Count: sev[sv], Class: "sev-" + name})
 	}
 	for _, k := range kindOrder {
-		s.Kinds = append(s.Kinds, countView{Name: k, Count: kinds[k], Class: "kind-" + anchorize(k)})
+		s.Kinds = append(s.Kinds, countView{Name: string(k), Count: kinds[k], Class: "kind-" + anchorize(string(k))})
 	}
 	switch {
-	case sev[analyzer.Error] > 0:
-		s.Verdict, s.VerdictClass = fmt.Sprintf("%s found", plural(sev[analyzer.Error], "error")), "bad"
-	case len(findings) > inactive:
-		s.Verdict, s.VerdictClass = "No errors; "+plural(len(findings)-inactive, "finding")+" to look at", "warn"
+	case sev[findings.Error] > 0:
+		s.Verdict, s.VerdictClass = fmt.Sprintf("%s found", plural(sev[findings.Error], "error")), "bad"
+	case len(fs) > inactive:
+		s.Verdict, s.VerdictClass = "No errors; "+plural(len(fs)-inactive, "finding")+" to look at", "warn"
 	default:
 		s.Verdict, s.VerdictClass = "No findings", "ok"
 	}
@@ -277,11 +271,11 @@ func newSummary(res *analyzer.Result, findings []*analyzer.Finding) summaryView 
 
 // newGroups groups the sorted findings by kind, in order of first
 // appearance, and spends the card and row budgets most severe first.
-func newGroups(res *analyzer.Result, findings []*analyzer.Finding, src *sourceReader) []*groupView {
+func newGroups(res *findings.Result, fs []*findings.Finding, src *sourceReader) []*groupView {
 	var groups []*groupView
-	byKind := map[string]*groupView{}
+	byKind := map[findings.Kind]*groupView{}
 	cards, rows := 0, 0
-	for _, f := range findings {
+	for _, f := range fs {
 		g := byKind[f.Kind]
 		if g == nil {
 			g = newGroup(f)
@@ -301,20 +295,20 @@ func newGroups(res *analyzer.Result, findings []*analyzer.Finding, src *sourceRe
 		}
 	}
 	for _, g := range groups {
-		g.Open = g.Count <= openGroupLimit || len(findings) <= openGroupLimit*2
+		g.Open = g.Count <= openGroupLimit || len(fs) <= openGroupLimit*2
 	}
 	return groups
 }
 
-func newGroup(f *analyzer.Finding) *groupView {
-	g := &groupView{Kind: f.Kind, Anchor: "kind-" + anchorize(f.Kind), Severity: f.Severity, Title: f.Kind}
-	if c := analyzer.Lookup(f.Kind); c != nil {
+func newGroup(f *findings.Finding) *groupView {
+	g := &groupView{Kind: f.Kind, Anchor: "kind-" + anchorize(string(f.Kind)), Severity: f.Severity, Title: string(f.Kind)}
+	if c := findings.Lookup(f.Kind); c != nil {
 		g.Title, g.Doc, g.Advice = c.Title, paragraphs(c.Doc), paragraphs(c.Advice)
 	}
 	return g
 }
 
-func newRow(res *analyzer.Result, f *analyzer.Finding) rowView {
+func newRow(res *findings.Result, f *findings.Finding) rowView {
 	r := rowView{Severity: f.Severity, Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package + testSuffix(f.Test), ID: f.ID}
 	for _, e := range f.Evidence {
 		if len(e.Stack) > 0 {
@@ -370,15 +364,6 @@ func relPath(dir, p string) string {
 	return p
 }
 
-func shortLoc(dir string, fr analyzer.Frame) string {
+func shortLoc(dir string, fr findings.Frame) string {
 	return fmt.Sprintf("%s:%d", relPath(dir, fr.File), fr.Line)
-}
-
-// shortFunc drops the import path of a function name:
-// example.com/a/b.(*T).M becomes b.(*T).M.
-func shortFunc(fn string) string {
-	if i := strings.LastIndex(fn, "/"); i >= 0 {
-		return fn[i+1:]
-	}
-	return fn
 }

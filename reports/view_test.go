@@ -7,18 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 func TestSortedFindings(t *testing.T) {
-	in := []analyzer.Finding{
-		{ID: "1", Kind: "lock-leak", Severity: analyzer.Warning, Title: "leak"},
-		{ID: "2", Kind: "lock-order-cycle", Severity: analyzer.Error, Confidence: analyzer.Predicted, Title: "b"},
-		{ID: "3", Kind: "contention", Severity: analyzer.Info, Title: "slow"},
-		{ID: "4", Kind: "lock-order-cycle", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: "z"},
-		{ID: "5", Kind: "lock-order-cycle", Severity: analyzer.Error, Confidence: analyzer.Predicted, Title: "a", Count: 3},
-		{ID: "6", Kind: "hang", Severity: analyzer.Error, Confidence: analyzer.Observed, Title: "hang"},
-		{ID: "7", Kind: "lock-order-cycle", Severity: analyzer.Error, Confidence: analyzer.Predicted, Title: "a"},
+	in := []findings.Finding{
+		{ID: "1", Kind: "lock-leak", Severity: findings.Warning, Title: "leak"},
+		{ID: "2", Kind: "lock-order-cycle", Severity: findings.Error, Confidence: findings.Predicted, Title: "b"},
+		{ID: "3", Kind: "contention", Severity: findings.Info, Title: "slow"},
+		{ID: "4", Kind: "lock-order-cycle", Severity: findings.Error, Confidence: findings.Observed, Title: "z"},
+		{ID: "5", Kind: "lock-order-cycle", Severity: findings.Error, Confidence: findings.Predicted, Title: "a", Count: 3},
+		{ID: "6", Kind: "hang", Severity: findings.Error, Confidence: findings.Observed, Title: "hang"},
+		{ID: "7", Kind: "lock-order-cycle", Severity: findings.Error, Confidence: findings.Predicted, Title: "a"},
 	}
 	var got []string
 	for _, f := range sortedFindings(in) {
@@ -31,22 +31,22 @@ func TestSortedFindings(t *testing.T) {
 	}
 }
 
-func manyFindings(n int, frames int) []analyzer.Finding {
-	kinds := []string{"lock-order-cycle", "lock-leak", "double-lock", "contention"}
-	sev := []string{analyzer.Error, analyzer.Warning, analyzer.Error, analyzer.Info}
-	stack := make([]analyzer.Frame, frames)
+func manyFindings(n int, frames int) []findings.Finding {
+	kinds := []findings.Kind{"lock-order-cycle", "lock-leak", "double-lock", "contention"}
+	sev := []findings.Severity{findings.Error, findings.Warning, findings.Error, findings.Info}
+	stack := make([]findings.Frame, frames)
 	for i := range stack {
-		stack[i] = analyzer.Frame{Func: fmt.Sprintf("example.com/big/pkg.(*Server).handler%d", i), File: "/mod/pkg/server.go", Line: 100 + i}
+		stack[i] = findings.Frame{Func: fmt.Sprintf("example.com/big/pkg.(*Server).handler%d", i), File: "/mod/pkg/server.go", Line: 100 + i}
 	}
-	out := make([]analyzer.Finding, n)
+	out := make([]findings.Finding, n)
 	for i := range out {
 		k := i % len(kinds)
-		out[i] = analyzer.Finding{
-			ID: fmt.Sprintf("%016x", i), Kind: kinds[k], Severity: sev[k], Confidence: analyzer.Predicted,
+		out[i] = findings.Finding{
+			ID: fmt.Sprintf("%016x", i), Kind: kinds[k], Severity: sev[k], Confidence: findings.Predicted,
 			Title:   fmt.Sprintf("Lock-order cycle: Store%d.mu -> Replica%d.raftMu -> Store%d.mu", i, i, i),
 			Message: strings.Repeat("A long explanation of what happened. ", 20),
 			Locks:   []string{fmt.Sprintf("Store%d.mu", i), fmt.Sprintf("Replica%d.raftMu", i)},
-			Evidence: []analyzer.Evidence{
+			Evidence: []findings.Evidence{
 				{Role: "goroutine 7 takes Replica.raftMu while holding Store.mu (acquired at server.go:100)", Goroutine: 7, Stack: stack, Held: []string{"Store.mu"}},
 				{Role: "goroutine 9 takes Store.mu while holding Replica.raftMu", Goroutine: 9, Stack: stack, Held: []string{"Replica.raftMu"}},
 			},
@@ -63,7 +63,7 @@ func TestGroupsBudget(t *testing.T) {
 		n    int
 	}{{"few", 7}, {"hundreds", 300}, {"thousands", 5000}} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := &analyzer.Result{Findings: manyFindings(tc.n, 3)}
+			res := &findings.Result{Findings: manyFindings(tc.n, 3)}
 			groups := newGroups(res, sortedFindings(res.Findings), newSourceReader())
 			cards, rows, hidden, total := 0, 0, 0, 0
 			for _, g := range groups {
@@ -88,7 +88,7 @@ func TestGroupsBudget(t *testing.T) {
 				t.Errorf("a small result is not all cards: %d cards, %d rows", cards, rows)
 			}
 			// Groups come most severe first: the two error kinds, then warning, then info.
-			if groups[0].Severity != analyzer.Error || groups[len(groups)-1].Kind != "contention" {
+			if groups[0].Severity != findings.Error || groups[len(groups)-1].Kind != "contention" {
 				t.Errorf("group order: first %s %s, last %s", groups[0].Kind, groups[0].Severity, groups[len(groups)-1].Kind)
 			}
 		})
@@ -96,11 +96,11 @@ func TestGroupsBudget(t *testing.T) {
 }
 
 func TestEvidenceTrim(t *testing.T) {
-	stack := make([]analyzer.Frame, 100)
+	stack := make([]findings.Frame, 100)
 	for i := range stack {
-		stack[i] = analyzer.Frame{Func: fmt.Sprintf("example.com/m/p.f%d", i), File: "/mod/p/p.go", Line: i + 1}
+		stack[i] = findings.Frame{Func: fmt.Sprintf("example.com/m/p.f%d", i), File: "/mod/p/p.go", Line: i + 1}
 	}
-	ev := newEvidence("/mod", analyzer.Evidence{Role: "r", Stack: stack})
+	ev := newEvidence("/mod", findings.Evidence{Role: "r", Stack: stack})
 	if len(ev.Frames) != stackShown || len(ev.More) != stackKept-stackShown || ev.Cut != 100-stackKept {
 		t.Errorf("shown %d, folded %d, cut %d", len(ev.Frames), len(ev.More), ev.Cut)
 	}
@@ -113,11 +113,11 @@ func TestEvidenceTrim(t *testing.T) {
 }
 
 func TestSteps(t *testing.T) {
-	f := &analyzer.Finding{Kind: "lock-order-cycle", Locks: []string{"A.mu", "B.mu", "C.mu"}}
+	f := &findings.Finding{Kind: "lock-order-cycle", Locks: []string{"A.mu", "B.mu", "C.mu"}}
 	for _, fn := range []string{"m.one", "m.two", "m.three"} {
-		f.Evidence = append(f.Evidence, analyzer.Evidence{Stack: []analyzer.Frame{{Func: "example.com/" + fn}}})
+		f.Evidence = append(f.Evidence, findings.Evidence{Stack: []findings.Frame{{Func: "example.com/" + fn}}})
 	}
-	res := &analyzer.Result{Graph: analyzer.Graph{Edges: []analyzer.Edge{{From: "A.mu", To: "B.mu", Modes: []string{"w->r"}}}}}
+	res := &findings.Result{Graph: findings.Graph{Edges: []findings.Edge{{From: "A.mu", To: "B.mu", Modes: []string{"w->r"}}}}}
 	s := newSteps(res, f)
 	if len(s.Goroutines) != 3 || len(s.Rows) != 6 {
 		t.Fatalf("%d goroutines, %d rows", len(s.Goroutines), len(s.Rows))
@@ -208,7 +208,7 @@ func TestTail(t *testing.T) {
 }
 
 func TestCycleView(t *testing.T) {
-	f := &analyzer.Finding{Kind: "lock-order-cycle", Locks: []string{"Account.mu#1 (first locked at bank.go:31)", "Account.mu#2 (first locked at bank.go:33)"}}
+	f := &findings.Finding{Kind: "lock-order-cycle", Locks: []string{"Account.mu#1 (first locked at bank.go:31)", "Account.mu#2 (first locked at bank.go:33)"}}
 	v := newCycleView("", f)
 	if v == nil || len(v.Nodes) != 2 || len(v.Edges) != 2 {
 		t.Fatalf("cycle view = %+v", v)
@@ -224,9 +224,9 @@ func TestCycleView(t *testing.T) {
 }
 
 func TestGraphView(t *testing.T) {
-	g := analyzer.Graph{
-		Nodes: []analyzer.Node{{Name: "A"}, {Name: "B"}, {Name: "C"}, {Name: "D"}, {Name: "Lonely"}},
-		Edges: []analyzer.Edge{
+	g := findings.Graph{
+		Nodes: []findings.Node{{Name: "A"}, {Name: "B"}, {Name: "C"}, {Name: "D"}, {Name: "Lonely"}},
+		Edges: []findings.Edge{
 			{From: "A", To: "B", InCycle: true}, {From: "B", To: "C", InCycle: true}, {From: "C", To: "A", InCycle: true},
 			{From: "A", To: "D", TryOnly: true}, {From: "D", To: "D"},
 		},
@@ -257,7 +257,7 @@ func TestGraphView(t *testing.T) {
 	if len(v.SVG.Edges) != 5 || cyc != 3 || try != 1 {
 		t.Errorf("%d edges drawn, %d in cycles, %d try", len(v.SVG.Edges), cyc, try)
 	}
-	if newGraphView(analyzer.Graph{}) != nil {
+	if newGraphView(findings.Graph{}) != nil {
 		t.Errorf("an empty graph gets a drawing")
 	}
 }
@@ -272,14 +272,14 @@ func TestLayers(t *testing.T) {
 }
 
 func TestBigGraphIsCut(t *testing.T) {
-	var g analyzer.Graph
+	var g findings.Graph
 	for i := range 300 {
-		g.Nodes = append(g.Nodes, analyzer.Node{Name: fmt.Sprintf("L%03d.mu", i)})
+		g.Nodes = append(g.Nodes, findings.Node{Name: fmt.Sprintf("L%03d.mu", i)})
 		if i > 0 {
-			g.Edges = append(g.Edges, analyzer.Edge{From: fmt.Sprintf("L%03d.mu", i-1), To: fmt.Sprintf("L%03d.mu", i)})
+			g.Edges = append(g.Edges, findings.Edge{From: fmt.Sprintf("L%03d.mu", i-1), To: fmt.Sprintf("L%03d.mu", i)})
 		}
 	}
-	g.Edges = append(g.Edges, analyzer.Edge{From: "L299.mu", To: "L000.mu", InCycle: true})
+	g.Edges = append(g.Edges, findings.Edge{From: "L299.mu", To: "L000.mu", InCycle: true})
 	v := newGraphView(g)
 	if len(v.SVG.Nodes) != maxGraphNodes || v.NotDrawn != 300-maxGraphNodes || len(v.Rows) != 300 || v.MoreRows != 0 {
 		t.Errorf("%d drawn, %d not drawn, %d rows, %d more", len(v.SVG.Nodes), v.NotDrawn, len(v.Rows), v.MoreRows)
@@ -294,18 +294,18 @@ func TestBigGraphIsCut(t *testing.T) {
 }
 
 func TestContentionView(t *testing.T) {
-	v := newContentionView([]analyzer.Contention{
+	v := newContentionView([]findings.Contention{
 		{Lock: "Idle.mu"},
 		{Lock: "Small.mu", Waits: 1, WaitNs: 1000, HoldNs: 5000},
 		{Lock: "Store.mu", Waits: 40, WaitNs: 12_345_678, MaxWaitNs: 2_000_000, HoldNs: 1000},
 	})
-	if len(v.Rows) != 2 || v.Rows[0].Lock != "Store.mu" || v.Rows[0].Wait != "12.346ms" {
+	if len(v.Rows) != 2 || v.Rows[0].Lock != "Store.mu" || v.Rows[0].Wait != "12.3ms" {
 		t.Fatalf("rows = %+v", v.Rows)
 	}
 	if v.Bars[0].WaitW != int(barWidth) || v.Bars[1].WaitW != 1 {
 		t.Errorf("bars = %+v", v.Bars)
 	}
-	if newContentionView([]analyzer.Contention{{Lock: "Idle.mu"}}) != nil {
+	if newContentionView([]findings.Contention{{Lock: "Idle.mu"}}) != nil {
 		t.Errorf("no waits, yet a chart")
 	}
 }
@@ -319,7 +319,7 @@ func TestBreakdown(t *testing.T) {
 	if row.Package != "example.com/bank" || row.Cells[0].State != "ok" || row.Cells[1].State != "timed out" {
 		t.Errorf("row = %+v", row)
 	}
-	if newBreakdown(&analyzer.Result{Runs: []analyzer.RunSummary{{Run: 1}}}) != nil {
+	if newBreakdown(&findings.Result{Runs: []findings.RunSummary{{Run: 1}}}) != nil {
 		t.Errorf("one run gets a breakdown")
 	}
 }

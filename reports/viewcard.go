@@ -7,26 +7,26 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // scenarioMark starts the analyzer's text drawing of a cycle's interleaving,
 // which the HTML shows as a table instead.
 const scenarioMark = "Possible unsafe locking scenario:"
 
-func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int) *cardView {
+func newCard(res *findings.Result, f *findings.Finding, src *sourceReader, i int) *cardView {
 	c := &cardView{
 		Anchor: "f-" + anchorize(f.ID), ID: f.ID, Kind: f.Kind, Severity: f.Severity,
 		Confidence: f.Confidence, Title: clip(f.Title, maxTitle), Package: f.Package + testSuffix(f.Test),
 		Count: f.Count, Level: f.Level, Advice: clip(f.Advice, maxText), Truncated: f.Truncated,
-		SideBySide: f.Kind == "data-race", Seen: analyzer.SeenWords(res, f),
+		SideBySide: f.Kind == findings.KindDataRace, Seen: findings.SeenWords(res, f),
 	}
 	if f.Confirmation != nil {
 		c.Confirmed = f.Confirmation.Status == "confirmed"
-		c.Confirmation = analyzer.ConfirmationWords(f.Confirmation)
+		c.Confirmation = findings.ConfirmationWords(f.Confirmation)
 	}
 	if f.ID == "" {
-		c.Anchor = fmt.Sprintf("f-%s-%d", anchorize(f.Kind), i)
+		c.Anchor = fmt.Sprintf("f-%s-%d", anchorize(string(f.Kind)), i)
 	}
 	c.Locks, c.MoreLocks = capStrings(f.Locks, maxLocks)
 	if f.Concurrent != nil {
@@ -36,7 +36,7 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 		}
 	}
 	msg := f.Message
-	if f.Kind == "lock-order-cycle" && len(f.Locks) >= 2 {
+	if f.Kind == findings.KindLockOrderCycle && len(f.Locks) >= 2 {
 		c.Cycle = newCycleView(res.Target.Dir, f)
 		c.Steps = newSteps(res, f)
 		if i := strings.Index(msg, scenarioMark); i >= 0 && c.Steps != nil {
@@ -44,7 +44,7 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 		}
 	}
 	c.Message = paragraphs(clip(msg, maxText))
-	if f.Kind == "hang" {
+	if f.Kind == findings.KindHang {
 		c.WaitFor = waitRows(res.Target.Dir, f)
 	}
 	c.Timeline = newTimelineView(f.Timeline)
@@ -58,7 +58,7 @@ func newCard(res *analyzer.Result, f *analyzer.Finding, src *sourceReader, i int
 	c.Sites = cardSites(res.Target.Dir, f, src)
 	c.SitesTitle = sitesTitle(f.Kind)
 	c.Inactive = inactive(f)
-	if f.Kind == "target-failure" || f.Kind == "hang" {
+	if f.Kind == findings.KindTargetFailure || f.Kind == findings.KindHang {
 		c.Output = failedOutput(res, f.Package, src)
 	}
 	return c
@@ -76,7 +76,7 @@ func paragraphs(s string) []string {
 	return out
 }
 
-func newEvidence(dir string, e analyzer.Evidence) evidenceView {
+func newEvidence(dir string, e findings.Evidence) evidenceView {
 	ev := evidenceView{Role: clip(e.Role, maxText), Goroutine: e.Goroutine, Held: e.Held}
 	if len(ev.Held) > maxLocks {
 		ev.Held = ev.Held[:maxLocks]
@@ -90,7 +90,7 @@ func newEvidence(dir string, e analyzer.Evidence) evidenceView {
 	for i, fr := range stack {
 		fv := frameView{Func: fr.Func, Loc: shortLoc(dir, fr)}
 		if i == 0 {
-			ev.Top = shortFunc(fr.Func) + " at " + fv.Loc
+			ev.Top = findings.ShortFunc(fr.Func) + " at " + fv.Loc
 		}
 		if i < stackShown {
 			ev.Frames = append(ev.Frames, fv)
@@ -121,7 +121,7 @@ type stepCell struct {
 
 // newSteps lays out the cycle's deadlock: goroutine i takes Locks[i], then
 // each goroutine blocks on the lock the next one holds.
-func newSteps(res *analyzer.Result, f *analyzer.Finding) *stepsView {
+func newSteps(res *findings.Result, f *findings.Finding) *stepsView {
 	k := len(f.Locks)
 	if k < 2 || k > 12 {
 		return nil
@@ -150,16 +150,16 @@ func newSteps(res *analyzer.Result, f *analyzer.Finding) *stepsView {
 
 // edgeFunc is the function that takes the cycle's i-th edge, from its
 // evidence (the analyzer lists one evidence per edge, in cycle order).
-func edgeFunc(f *analyzer.Finding, i int) string {
+func edgeFunc(f *findings.Finding, i int) string {
 	if i < len(f.Evidence) && len(f.Evidence[i].Stack) > 0 {
-		return shortFunc(f.Evidence[i].Stack[0].Func)
+		return findings.ShortFunc(f.Evidence[i].Stack[0].Func)
 	}
 	return ""
 }
 
 // verbOf says "rlock" when the graph records the edge from -> to only
 // with read acquisitions on one side: 0 the held lock, 1 the acquired one.
-func verbOf(g analyzer.Graph, from, to string, side int) string {
+func verbOf(g findings.Graph, from, to string, side int) string {
 	from, to = className(from), className(to)
 	for _, e := range g.Edges {
 		if e.From != from || e.To != to || len(e.Modes) == 0 {
@@ -199,10 +199,10 @@ var heldAt = regexp.MustCompile(`\(acquired at ([^():\s]+\.go):(\d+)\)`)
 
 // cardSites are the acquisition sites of a finding: the top frame of every
 // stack, and the site where each held lock was acquired, once each.
-func cardSites(dir string, f *analyzer.Finding, src *sourceReader) []*siteView {
+func cardSites(dir string, f *findings.Finding, src *sourceReader) []*siteView {
 	var out []*siteView
 	seen := map[string]*siteView{}
-	add := func(fr analyzer.Frame, what string) {
+	add := func(fr findings.Frame, what string) {
 		key := fmt.Sprintf("%s:%d", fr.File, fr.Line)
 		if s, ok := seen[key]; ok {
 			if s != nil && what != "" && !strings.Contains(s.What, what) {
@@ -215,7 +215,7 @@ func cardSites(dir string, f *analyzer.Finding, src *sourceReader) []*siteView {
 		}
 		seen[key] = nil
 		if lines := src.snippet(fr.File, fr.Line); lines != nil {
-			s := &siteView{Loc: shortLoc(dir, fr), Func: shortFunc(fr.Func), What: what, Lines: lines}
+			s := &siteView{Loc: shortLoc(dir, fr), Func: findings.ShortFunc(fr.Func), What: what, Lines: lines}
 			seen[key] = s
 			out = append(out, s)
 		}
@@ -228,7 +228,7 @@ func cardSites(dir string, f *analyzer.Finding, src *sourceReader) []*siteView {
 		if m := heldAt.FindStringSubmatch(e.Role); m != nil && len(e.Held) > 0 {
 			if line, err := strconv.Atoi(m[2]); err == nil {
 				if file := siblingFile(e.Stack, m[1]); file != "" {
-					add(analyzer.Frame{Func: top.Func, File: file, Line: line}, "takes "+e.Held[len(e.Held)-1])
+					add(findings.Frame{Func: top.Func, File: file, Line: line}, "takes "+e.Held[len(e.Held)-1])
 				}
 			}
 		}
@@ -239,15 +239,15 @@ func cardSites(dir string, f *analyzer.Finding, src *sourceReader) []*siteView {
 
 // acquiredWhat describes what the top frame of the i-th evidence does, for
 // the snippet's heading: for a cycle, the lock the edge acquires.
-func acquiredWhat(f *analyzer.Finding, i int) string {
-	if f.Kind == "lock-order-cycle" && len(f.Locks) > 0 && i < len(f.Locks) {
+func acquiredWhat(f *findings.Finding, i int) string {
+	if f.Kind == findings.KindLockOrderCycle && len(f.Locks) > 0 && i < len(f.Locks) {
 		return "takes " + f.Locks[(i+1)%len(f.Locks)]
 	}
 	return ""
 }
 
 // siblingFile finds base among the stack's files.
-func siblingFile(stack []analyzer.Frame, base string) string {
+func siblingFile(stack []findings.Frame, base string) string {
 	for _, fr := range stack {
 		if filepath.Base(fr.File) == base {
 			return fr.File
@@ -258,7 +258,7 @@ func siblingFile(stack []analyzer.Frame, base string) string {
 
 // waitRows is the who-holds-who-waits table of a hang, one row per
 // goroutine in its evidence.
-func waitRows(dir string, f *analyzer.Finding) []waitRow {
+func waitRows(dir string, f *findings.Finding) []waitRow {
 	var out []waitRow
 	for i, e := range f.Evidence {
 		if i == maxEvidence {
@@ -266,7 +266,7 @@ func waitRows(dir string, f *analyzer.Finding) []waitRow {
 		}
 		r := waitRow{Goroutine: e.Goroutine, Held: e.Held, Doing: clip(e.Role, 512)}
 		if len(e.Stack) > 0 {
-			r.Where = shortFunc(e.Stack[0].Func) + " at " + shortLoc(dir, e.Stack[0])
+			r.Where = findings.ShortFunc(e.Stack[0].Func) + " at " + shortLoc(dir, e.Stack[0])
 		}
 		out = append(out, r)
 	}
@@ -274,7 +274,7 @@ func waitRows(dir string, f *analyzer.Finding) []waitRow {
 }
 
 // failedOutput is the output tail of the first failed or stopped run of pkg.
-func failedOutput(res *analyzer.Result, pkg string, src *sourceReader) *outputView {
+func failedOutput(res *findings.Result, pkg string, src *sourceReader) *outputView {
 	for _, r := range res.Runs {
 		if r.Package != pkg || (r.ExitCode == 0 && !r.TimedOut) || r.Output == "" {
 			continue
@@ -287,20 +287,20 @@ func failedOutput(res *analyzer.Result, pkg string, src *sourceReader) *outputVi
 }
 
 // sitesTitle heads a card's source snippets in the terms of its kind.
-func sitesTitle(kind string) string {
+func sitesTitle(kind findings.Kind) string {
 	switch kind {
-	case "data-race":
+	case findings.KindDataRace:
 		return "Where the accesses are"
-	case "blocked-forever", "blocking-under-lock", "mixed-deadlock", "hang":
+	case findings.KindBlockedForever, findings.KindBlockingUnderLock, findings.KindMixedDeadlock, findings.KindHang:
 		return "Where the goroutines are"
-	case "target-failure":
+	case findings.KindTargetFailure:
 		return "Where it failed"
 	}
 	return "Where the locks are taken"
 }
 
 // inactive says why a finding does not count for --fail-on, or "".
-func inactive(f *analyzer.Finding) string {
+func inactive(f *findings.Finding) string {
 	switch {
 	case f.Suppression != nil:
 		return clip("suppressed: "+f.Suppression.Reason, maxTitle)

@@ -5,9 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // Bounds of the lock-order graph drawing and table.
@@ -39,12 +38,12 @@ type edgeRow struct {
 	Runs string
 }
 
-func newGraphView(g analyzer.Graph) *graphView {
+func newGraphView(g findings.Graph) *graphView {
 	if len(g.Nodes) == 0 && len(g.Edges) == 0 {
 		return nil
 	}
 	v := &graphView{Nodes: len(g.Nodes), Edges: len(g.Edges)}
-	edges := append([]analyzer.Edge(nil), g.Edges...)
+	edges := append([]findings.Edge(nil), g.Edges...)
 	sort.SliceStable(edges, func(i, j int) bool {
 		a, b := edges[i], edges[j]
 		if a.InCycle != b.InCycle {
@@ -72,7 +71,7 @@ func newGraphView(g analyzer.Graph) *graphView {
 
 // drawnNodes picks the nodes to draw: all of them up to maxGraphNodes,
 // else those on cycle edges first, then the most connected.
-func drawnNodes(g analyzer.Graph, edges []analyzer.Edge) []string {
+func drawnNodes(g findings.Graph, edges []findings.Edge) []string {
 	score := map[string]int{}
 	for _, n := range g.Nodes {
 		score[n.Name] += 0
@@ -105,12 +104,12 @@ func drawnNodes(g analyzer.Graph, edges []analyzer.Edge) []string {
 // layered draws the graph left to right: cycles are broken by reversing
 // back edges of a depth-first search, each node goes in the layer of its
 // longest path from a source, and a few barycentre sweeps order each layer.
-func layered(names []string, edges []analyzer.Edge) *svgView {
+func layered(names []string, edges []findings.Edge) *svgView {
 	idx := map[string]int{}
 	for i, n := range names {
 		idx[n] = i
 	}
-	var drawn []analyzer.Edge
+	var drawn []findings.Edge
 	out := make([][]int, len(names))
 	for _, e := range edges {
 		f, okf := idx[e.From]
@@ -156,7 +155,7 @@ func layered(names []string, edges []analyzer.Edge) *svgView {
 	return c.finish()
 }
 
-func graphEdge(a, b fnode, la, lb int, e analyzer.Edge) fedge {
+func graphEdge(a, b fnode, la, lb int, e findings.Edge) fedge {
 	fe := fedge{cmd: "C", title: edgeTitle(e)}
 	switch {
 	case e.InCycle:
@@ -182,7 +181,7 @@ func graphEdge(a, b fnode, la, lb int, e analyzer.Edge) fedge {
 	return fe
 }
 
-func edgeTitle(e analyzer.Edge) string {
+func edgeTitle(e findings.Edge) string {
 	s := fmt.Sprintf("%s → %s: %d observation", e.From, e.To, e.Count)
 	if e.Count != 1 {
 		s += "s"
@@ -283,93 +282,6 @@ func orderLayers(layer []int, out [][]int) [][]int {
 		}
 	}
 	return cols
-}
-
-// contentionView is a bar chart of wait and hold time per lock, and the
-// table behind it.
-type contentionView struct {
-	Bars []contentionBar
-	W, H int
-	Rows []contentionRow
-	More int
-}
-
-type contentionBar struct {
-	Label        svgText
-	WaitX, WaitY int
-	WaitW, HoldW int
-	HoldY        int
-	WaitText     svgText
-	HoldText     svgText
-}
-
-type contentionRow struct {
-	Lock, Waits, Wait, MaxWait, Hold, MaxHold, MaxHoldSite string
-}
-
-const (
-	maxBars  = 15
-	barWidth = 420.0
-	barH     = 12
-)
-
-func newContentionView(cs []analyzer.Contention) *contentionView {
-	var list []analyzer.Contention
-	for _, c := range cs {
-		if c.Waits > 0 || c.HoldNs > 0 {
-			list = append(list, c)
-		}
-	}
-	if len(list) == 0 {
-		return nil
-	}
-	sort.SliceStable(list, func(i, j int) bool {
-		if list[i].WaitNs != list[j].WaitNs {
-			return list[i].WaitNs > list[j].WaitNs
-		}
-		if list[i].HoldNs != list[j].HoldNs {
-			return list[i].HoldNs > list[j].HoldNs
-		}
-		return list[i].Lock < list[j].Lock
-	})
-	v := &contentionView{}
-	for i, c := range list {
-		if i == maxContention {
-			v.More = len(list) - i
-			break
-		}
-		v.Rows = append(v.Rows, contentionRow{
-			Lock: c.Lock, Waits: fmt.Sprint(c.Waits), Wait: dur(c.WaitNs), MaxWait: dur(c.MaxWaitNs),
-			Hold: dur(c.HoldNs), MaxHold: dur(c.MaxHoldNs), MaxHoldSite: c.MaxHoldSite,
-		})
-	}
-	bars := list[:min(len(list), maxBars)]
-	var top int64 = 1
-	labelW := 0
-	for _, c := range bars {
-		top = max(top, c.WaitNs, c.HoldNs)
-		labelW = max(labelW, len([]rune(c.Lock)))
-	}
-	x0 := int(float64(labelW)*charW) + 24
-	for i, c := range bars {
-		y := 10 + i*40
-		b := contentionBar{
-			Label: svgText{X: x0 - 10, Y: y + 17, Anchor: "end", Class: "name", Text: c.Lock},
-			WaitX: x0, WaitY: y, HoldY: y + barH + 4,
-			WaitW: max(1, int(barWidth*float64(c.WaitNs)/float64(top))),
-			HoldW: max(1, int(barWidth*float64(c.HoldNs)/float64(top))),
-		}
-		b.WaitText = svgText{X: x0 + b.WaitW + 6, Y: y + barH - 1, Anchor: "start", Class: "val", Text: "wait " + dur(c.WaitNs)}
-		b.HoldText = svgText{X: x0 + b.HoldW + 6, Y: y + 2*barH + 3, Anchor: "start", Class: "val", Text: "hold " + dur(c.HoldNs)}
-		v.Bars = append(v.Bars, b)
-	}
-	v.W = x0 + int(barWidth) + 140
-	v.H = 20 + len(bars)*40
-	return v
-}
-
-func dur(ns int64) string {
-	return time.Duration(ns).Round(time.Microsecond).String()
 }
 
 // runsWords lists run numbers: "run 2", "runs 1, 3"; "" for none.

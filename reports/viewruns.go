@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // The per-run and per-package breakdown, for --runs N and multi-package
@@ -27,7 +27,7 @@ type runCell struct {
 	State, Class, Duration string
 }
 
-func newBreakdown(res *analyzer.Result) *breakdownView {
+func newBreakdown(res *findings.Result) *breakdownView {
 	if len(res.Runs) < 2 {
 		return nil
 	}
@@ -84,7 +84,7 @@ func newBreakdown(res *analyzer.Result) *breakdownView {
 	return b
 }
 
-func cellOf(r analyzer.RunSummary) runCell {
+func cellOf(r findings.RunSummary) runCell {
 	d := (time.Duration(r.DurationMs) * time.Millisecond).String()
 	switch {
 	case r.TimedOut:

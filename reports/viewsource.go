@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // Bounds on what the HTML report reads from the target's files at render
@@ -48,11 +48,11 @@ type outputView struct {
 // sourceReader reads the target's source and output files for the report,
 // within the bounds above, caching each file.
 type sourceReader struct {
-	src *analyzer.SourceLines // over the whole file system, paths without the leading slash
+	src *findings.SourceLines // over the whole file system, paths without the leading slash
 }
 
 func newSourceReader() *sourceReader {
-	return &sourceReader{src: analyzer.NewSourceLines(os.DirFS("/"), maxFiles, maxFileBytes, maxSourceBytes)}
+	return &sourceReader{src: findings.NewSourceLines(os.DirFS("/"), maxFiles, maxFileBytes, maxSourceBytes)}
 }
 
 // snippet returns the lines around line of file, the line itself marked,

@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // The drawings are laid out here and printed by the template, element by
@@ -177,7 +177,7 @@ func nodeLines(name string) []string {
 
 // newCycleView draws a lock-order cycle on a circle, clockwise from the
 // top, each arrow labelled with the function that takes that edge.
-func newCycleView(dir string, f *analyzer.Finding) *svgView {
+func newCycleView(dir string, f *findings.Finding) *svgView {
 	k := len(f.Locks)
 	if k < 2 || k > 24 {
 		return nil
@@ -232,10 +232,10 @@ func newCycleView(dir string, f *analyzer.Finding) *svgView {
 }
 
 // edgeSite names where the cycle's i-th edge is taken: main.transfer:38.
-func edgeSite(dir string, f *analyzer.Finding, i int) string {
+func edgeSite(dir string, f *findings.Finding, i int) string {
 	if i >= len(f.Evidence) || len(f.Evidence[i].Stack) == 0 {
 		return ""
 	}
 	fr := f.Evidence[i].Stack[0]
-	return fmt.Sprintf("%s:%d", shortFunc(fr.Func), fr.Line)
+	return fmt.Sprintf("%s:%d", findings.ShortFunc(fr.Func), fr.Line)
 }

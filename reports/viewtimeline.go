@@ -5,7 +5,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // The timeline of a hang or a mixed deadlock: one lane per goroutine, one
@@ -80,8 +80,10 @@ type tlMarker struct {
 	Title string
 }
 
-// newTimelineView lays out tl, or returns nil when there is nothing to draw.
-func newTimelineView(tl *analyzer.Timeline) *timelineView {
+// newTimelineView lays out tl, or returns nil when there is nothing to draw,
+// in three phases: the time window, the lanes, then the axis and the
+// deadlock marker.
+func newTimelineView(tl *findings.Timeline) *timelineView {
 	if tl == nil || len(tl.Rows) == 0 || tl.SnapshotNs <= 0 {
 		return nil
 	}
@@ -92,9 +94,22 @@ func newTimelineView(tl *analyzer.Timeline) *timelineView {
 		rows = rows[:maxTLLanes]
 	}
 	now := tl.SnapshotNs
+	t0 := v.window(rows, now)
+	labelW := v.plotArea(rows)
+	xOf := func(t int64) float64 {
+		t = min(max(t, t0), now)
+		return float64(v.PlotX0) + float64(t-t0)/float64(now-t0)*float64(v.PlotX1-v.PlotX0)
+	}
+	v.lanes(rows, labelW, xOf, now)
+	v.axis(t0, now, tl.DeadlockNs, xOf)
+	v.Label = fmt.Sprintf("timeline of %d goroutines up to the lock snapshot", len(v.Lanes))
+	return v
+}
 
-	// The left edge: a little before the earliest known start, not before
-	// the process started; the process start when no start is known.
+// window is the time the plot starts at: a little before the earliest
+// known start of a span of rows, not before the process started; the
+// process start when no start is known. It counts the spans left out.
+func (v *timelineView) window(rows []findings.TimelineRow, now int64) (t0 int64) {
 	earliest := int64(-1)
 	for _, r := range rows {
 		v.MoreSpans += r.MoreSpans
@@ -108,25 +123,29 @@ func newTimelineView(tl *analyzer.Timeline) *timelineView {
 			}
 		}
 	}
-	t0 := int64(0)
 	if earliest >= 0 {
 		t0 = max(0, earliest-(now-earliest)/16)
 	}
 	if now-t0 < int64(time.Microsecond) {
 		t0 = max(0, now-int64(time.Microsecond))
 	}
+	return t0
+}
 
+// plotArea sets the plot's horizontal extent after the lane labels, and
+// returns the labels' width.
+func (v *timelineView) plotArea(rows []findings.TimelineRow) (labelW int) {
 	labelChars := len("goroutine 000000")
 	for _, r := range rows {
-		labelChars = max(labelChars, len([]rune(shortFunc(r.Label))))
+		labelChars = max(labelChars, len([]rune(findings.ShortFunc(r.Label))))
 	}
-	labelW := min(240, int(float64(labelChars)*tlCharW)+2*int(padX))
+	labelW = min(240, int(float64(labelChars)*tlCharW)+2*int(padX))
 	v.PlotX0, v.PlotX1 = labelW+tlZig+12, tlW-tlRightRoom
-	xOf := func(t int64) float64 {
-		t = min(max(t, t0), now)
-		return float64(v.PlotX0) + float64(t-t0)/float64(now-t0)*float64(v.PlotX1-v.PlotX0)
-	}
+	return labelW
+}
 
+// lanes draws one lane per goroutine of rows, one bar per span, top down.
+func (v *timelineView) lanes(rows []findings.TimelineRow, labelW int, xOf func(int64) float64, now int64) {
 	y := tlTop
 	v.PlotY0 = y
 	for li, r := range rows {
@@ -135,7 +154,7 @@ func newTimelineView(tl *analyzer.Timeline) *timelineView {
 			spans = spans[:maxTLSpans]
 		}
 		h := max(tlLaneMinH, 2*tlLanePad+len(spans)*(tlBarH+tlBarGap)-tlBarGap)
-		fn := shortFunc(r.Label)
+		fn := findings.ShortFunc(r.Label)
 		lane := tlLane{
 			Y: y, H: h, Odd: li%2 == 1,
 			Goroutine: svgText{X: int(padX), Y: y + 18, Text: fmt.Sprintf("goroutine %d", r.Goroutine)},
@@ -153,17 +172,22 @@ func newTimelineView(tl *analyzer.Timeline) *timelineView {
 	}
 	v.PlotY1, v.TickY, v.MarkY = y, y+5, tlTop-4
 	v.H = y + tlAxisH
+}
 
+// axis draws the time axis under the lanes and, when deadlockNs falls in
+// the window, the marker of the moment the deadlock formed.
+func (v *timelineView) axis(t0, now, deadlockNs int64, xOf func(int64) float64) {
+	y := v.PlotY1
 	v.Ticks = ticks(t0, now, xOf, y+18)
 	v.FromStart = t0 == 0
 	if t0 == 0 && len(v.Ticks) > 0 && float64(v.Ticks[0].X-v.PlotX0) > 13*tlCharW+40 {
 		v.Start = &svgText{X: v.PlotX0, Y: y + 18, Anchor: "start", Text: "process start"}
 	}
-	if d := tl.DeadlockNs; d > 0 && d >= t0 && d <= now {
+	if d := deadlockNs; d > 0 && d >= t0 && d <= now {
 		x := int(math.Round(xOf(d)))
-		rel := "-" + relDur(now-d)
+		rel := "-" + findings.Duration(now-d)
 		text := "deadlock (" + rel + ")"
-		m := &tlMarker{X: x, Title: fmt.Sprintf("the last of these waits began %s before the snapshot: from then on none of them could proceed", relDur(now-d))}
+		m := &tlMarker{X: x, Title: fmt.Sprintf("the last of these waits began %s before the snapshot: from then on none of them could proceed", findings.Duration(now-d))}
 		if w := int(float64(len(text))*tlCharW) + 8; x+w > v.PlotX1 {
 			m.Label = svgText{X: x - 4, Y: tlTop - 8, Anchor: "end", Text: text}
 		} else {
@@ -171,15 +195,13 @@ func newTimelineView(tl *analyzer.Timeline) *timelineView {
 		}
 		v.Deadlock, v.Deadlocked = m, rel
 	}
-	v.Label = fmt.Sprintf("timeline of %d goroutines up to the lock snapshot", len(v.Lanes))
-	return v
 }
 
 // bar draws span s of goroutine g as one sub-row of its lane, at top y.
-func (v *timelineView) bar(g int64, s analyzer.TimelineSpan, y int, xOf func(int64) float64, now int64) tlBar {
+func (v *timelineView) bar(g int64, s findings.TimelineSpan, y int, xOf func(int64) float64, now int64) tlBar {
 	b := tlBar{Class: s.Kind, Unknown: s.StartUnknown}
-	if b.Class != analyzer.SpanHold {
-		b.Class = analyzer.SpanWait
+	if b.Class != findings.SpanHold {
+		b.Class = findings.SpanWait
 	}
 	x0 := xOf(s.StartNs)
 	if s.StartUnknown {
@@ -204,9 +226,9 @@ func (v *timelineView) bar(g int64, s analyzer.TimelineSpan, y int, xOf func(int
 	lock := clipRunes(s.Lock, maxTLLabel)
 	var text string
 	switch {
-	case s.Kind == analyzer.SpanHold && s.Mode == "r":
+	case s.Kind == findings.SpanHold && s.Mode == "r":
 		text = "read-holds " + lock
-	case s.Kind == analyzer.SpanHold:
+	case s.Kind == findings.SpanHold:
 		text = "holds " + lock
 	case s.Lock != "" && s.Mode == "r":
 		text = "waits to read-lock " + lock
@@ -218,15 +240,15 @@ func (v *timelineView) bar(g int64, s analyzer.TimelineSpan, y int, xOf func(int
 		text = "waits"
 	}
 	since := "since a time the lock runtime did not record (the acquisition was not sampled)"
-	if s.Kind != analyzer.SpanHold {
+	if s.Kind != findings.SpanHold {
 		since = "since a time not recorded"
 	}
 	if !s.StartUnknown {
-		since = fmt.Sprintf("since %s before the snapshot", relDur(now-s.StartNs))
+		since = fmt.Sprintf("since %s before the snapshot", findings.Duration(now-s.StartNs))
 	}
 	b.Title = fmt.Sprintf("goroutine %d %s %s", g, text, since)
 	if s.Site != "" {
-		if s.Kind == analyzer.SpanHold {
+		if s.Kind == findings.SpanHold {
 			b.Title += ", acquired at " + s.Site
 		} else {
 			b.Title += ", at " + s.Site
@@ -266,7 +288,7 @@ func ticks(t0, now int64, xOf func(int64) float64, y int) []tlTick {
 		d := int64(float64(k) * step)
 		label := "now"
 		if k > 0 {
-			label = "-" + relDur(d)
+			label = "-" + findings.Duration(d)
 		}
 		x := int(math.Round(xOf(now - d)))
 		anchor := "middle"
@@ -280,20 +302,6 @@ func ticks(t0, now int64, xOf func(int64) float64, y int) []tlTick {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out
-}
-
-// relDur formats a duration before the snapshot: "2s", "1.5s", "250ms".
-func relDur(ns int64) string {
-	d := time.Duration(ns)
-	switch {
-	case d >= 10*time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= time.Second:
-		d = d.Round(10 * time.Millisecond)
-	case d >= time.Millisecond:
-		d = d.Round(10 * time.Microsecond)
-	}
-	return d.String()
 }
 
 // clipRunes cuts s to n runes, marking the cut with an ellipsis.

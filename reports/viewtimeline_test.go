@@ -5,24 +5,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lockscope/lockscope/analyzer"
+	"github.com/lockscope/lockscope/findings"
 )
 
 // sampleTimeline is a deadlock caught at 5s: goroutine 7 sampled its hold
 // of Account.mu#1 at 1s and waits for Account.mu#2 since 3s; goroutine 8's
 // hold of Account.mu#2 has no recorded start, its wait began at 3.5s;
 // goroutine 9 is stuck on a channel send since 4s.
-func sampleTimeline() *analyzer.Timeline {
-	return &analyzer.Timeline{SnapshotNs: 5e9, DeadlockNs: 3.5e9, Rows: []analyzer.TimelineRow{
-		{Goroutine: 7, Label: "bank.Transfer", Spans: []analyzer.TimelineSpan{
+func sampleTimeline() *findings.Timeline {
+	return &findings.Timeline{SnapshotNs: 5e9, DeadlockNs: 3.5e9, Rows: []findings.TimelineRow{
+		{Goroutine: 7, Label: "bank.Transfer", Spans: []findings.TimelineSpan{
 			{Kind: "hold", Lock: "Account.mu#1", Class: "Account.mu", Mode: "w", StartNs: 1e9, EndNs: 5e9, Site: "bank.go:31"},
 			{Kind: "wait", Lock: "Account.mu#2", Class: "Account.mu", Mode: "w", Reason: "lock", StartNs: 3e9, EndNs: 5e9, Site: "bank.go:33"},
 		}},
-		{Goroutine: 8, Label: "bank.Audit", Spans: []analyzer.TimelineSpan{
+		{Goroutine: 8, Label: "bank.Audit", Spans: []findings.TimelineSpan{
 			{Kind: "hold", Lock: "Account.mu#2", Class: "Account.mu", Mode: "w", StartUnknown: true, EndNs: 5e9, Site: "bank.go:50"},
 			{Kind: "wait", Lock: "Account.mu#1", Class: "Account.mu", Mode: "w", Reason: "lock", StartNs: 3.5e9, EndNs: 5e9, Site: "bank.go:52"},
 		}},
-		{Goroutine: 9, Label: "bank.notify", Spans: []analyzer.TimelineSpan{
+		{Goroutine: 9, Label: "bank.notify", Spans: []findings.TimelineSpan{
 			{Kind: "wait", Reason: "chan send", StartNs: 4e9, EndNs: 5e9, Site: "bank.go:70"},
 		}},
 	}}
@@ -94,11 +94,11 @@ func barStart(t *testing.T, b tlBar) int {
 }
 
 func TestTimelineViewBounds(t *testing.T) {
-	tl := &analyzer.Timeline{SnapshotNs: 2e9, MoreRows: 3}
+	tl := &findings.Timeline{SnapshotNs: 2e9, MoreRows: 3}
 	for g := range 15 {
-		row := analyzer.TimelineRow{Goroutine: int64(g + 1), Label: strings.Repeat("pkg.VeryLongFunctionName", 5), MoreSpans: 1}
+		row := findings.TimelineRow{Goroutine: int64(g + 1), Label: strings.Repeat("pkg.VeryLongFunctionName", 5), MoreSpans: 1}
 		for i := range 11 {
-			row.Spans = append(row.Spans, analyzer.TimelineSpan{Kind: "hold", Lock: strings.Repeat("L", 200) + fmt.Sprint(i), StartUnknown: true, EndNs: 2e9})
+			row.Spans = append(row.Spans, findings.TimelineSpan{Kind: "hold", Lock: strings.Repeat("L", 200) + fmt.Sprint(i), StartUnknown: true, EndNs: 2e9})
 		}
 		tl.Rows = append(tl.Rows, row)
 	}
@@ -128,7 +128,7 @@ func TestTimelineViewBounds(t *testing.T) {
 	if v.Deadlock != nil || v.Ticks[0].Label.Text != "-2s" || !v.FromStart {
 		t.Errorf("deadlock %+v, first tick %+v", v.Deadlock, v.Ticks[0])
 	}
-	if newTimelineView(nil) != nil || newTimelineView(&analyzer.Timeline{SnapshotNs: 1}) != nil {
+	if newTimelineView(nil) != nil || newTimelineView(&findings.Timeline{SnapshotNs: 1}) != nil {
 		t.Error("a view of nothing")
 	}
 }

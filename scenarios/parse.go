@@ -5,14 +5,9 @@ import (
 	"go/token"
 	"slices"
 	"strings"
-)
 
-// kinds are the finding kinds lockscope reports (see DESIGN.md).
-var kinds = []string{
-	"lock-order-cycle", "double-lock", "recursive-rlock", "unlock-of-unlocked",
-	"mixed-deadlock", "blocking-under-lock", "blocked-forever", "hang",
-	"data-race", "contention", "long-hold", "lock-leak", "target-failure",
-}
+	"github.com/lockscope/lockscope/findings"
+)
 
 // runFlags are the flags a scenario's flags line may name: lockscope run
 // flags without a value.
@@ -115,8 +110,8 @@ func (s *Scenario) header(line string) error {
 // names.
 func parseExpect(value string) (Expectation, error) {
 	fields := strings.Fields(value)
-	e := Expectation{Kind: fields[0], Locks: fields[1:]}
-	if !slices.Contains(kinds, e.Kind) {
+	e := Expectation{Kind: findings.Kind(fields[0]), Locks: fields[1:]}
+	if findings.Lookup(e.Kind) == nil {
 		return Expectation{}, fmt.Errorf("expect: unknown finding kind %q", e.Kind)
 	}
 	for i, lock := range e.Locks {

@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/lockscope/lockscope/findings"
 )
 
 // catalogue holds every scenario's files. Variant directories hold only Go
@@ -38,8 +42,8 @@ type Scenario struct {
 
 // Expectation is one finding a buggy variant must yield.
 type Expectation struct {
-	Kind  string   // a finding kind, such as "lock-order-cycle"
-	Locks []string // the lock names the finding is on, such as "Account.mu"
+	Kind  findings.Kind // such as "lock-order-cycle"
+	Locks []string      // the lock names the finding is on, such as "Account.mu"
 }
 
 // All returns every scenario of the catalogue, sorted by name. Each call
@@ -142,4 +146,24 @@ func validName(name string) bool {
 		}
 	}
 	return true
+}
+
+// GoVersion is the go line of a scenario's module: the oldest Go release
+// whose language every program of the catalogue is written in (range over
+// integers, per-iteration loop variables).
+const GoVersion = "1.22"
+
+// WriteModule lays files, a variant of s (Files), out in dir as a module
+// of its own: lockscope.scenario/NAME at GoVersion.
+func (s *Scenario) WriteModule(dir string, files map[string][]byte) error {
+	gomod := fmt.Sprintf("module lockscope.scenario/%s\n\ngo %s\n", s.Name, GoVersion)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return fmt.Errorf("write scenario module: %w", err)
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)), data, 0o644); err != nil {
+			return fmt.Errorf("write scenario module: %w", err)
+		}
+	}
+	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lockscope/lockscope/findings"
 )
 
 // catalogueNames is the catalogue's table of contents.
@@ -48,7 +50,7 @@ var catalogueNames = []string{
 
 // locklessKinds are finding kinds that need not be about a lock: a
 // goroutine blocked on a channel, a hung or failed target.
-var locklessKinds = []string{"blocked-forever", "hang", "target-failure"}
+var locklessKinds = []findings.Kind{"blocked-forever", "hang", "target-failure"}
 
 func TestAll(t *testing.T) {
 	var names []string
@@ -81,7 +83,7 @@ func TestScenario(t *testing.T) {
 			buggy := parseVariant(t, s, Buggy)
 			parseVariant(t, s, Fixed)
 			for _, e := range s.Expect {
-				if !slices.Contains(kinds, e.Kind) {
+				if findings.Lookup(e.Kind) == nil {
 					t.Errorf("expect %s: unknown kind", e.Kind)
 				}
 				if len(e.Locks) == 0 && !slices.Contains(locklessKinds, e.Kind) {

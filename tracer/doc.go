@@ -10,8 +10,10 @@
 // killed. The target's output is saved, capped, with its tail kept for
 // diagnosis; a target that floods its output keeps running.
 //
-// Run returns where everything was recorded (Result, Process); reading and
-// judging it is the analyzer's job. An error from Run means lockscope could
+// Run returns one Process record per target process: how it ended, where
+// its artifacts are, and its event log, read once it ended (empty runtime
+// profiles are removed). That record is what the analyzer reads; judging
+// it is the analyzer's job. An error from Run means lockscope could
 // not do its job (a BuildError carries the compiler's own words); a target
 // that fails, hangs or crashes is not an error.
 package tracer

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/lockscope/lockscope/tracer/event"
 )
 
 // Process is the record of one target process: how it ended and where its
@@ -49,6 +51,11 @@ type Process struct {
 	// OutputTruncated is set when the output passed maxOutput and the rest
 	// was dropped from the saved file.
 	OutputTruncated bool
+
+	// Events is the lock runtime's event log, read when the process ended;
+	// EventWarnings say what was lost reading it.
+	Events        []event.Event
+	EventWarnings []string
 }
 
 const (

@@ -79,7 +79,7 @@ func newIndexView(sections []Section, all []*scenarios.Scenario) indexView {
 func expectations(s *scenarios.Scenario) []string {
 	var out []string
 	for _, e := range s.Expect {
-		out = append(out, strings.Join(append([]string{e.Kind}, e.Locks...), " "))
+		out = append(out, strings.Join(append([]string{string(e.Kind)}, e.Locks...), " "))
 	}
 	return out
 }

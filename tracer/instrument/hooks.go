@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/lockscope/lockscope/tracer/event"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -41,7 +42,7 @@ func pickNames(pkgs []*packages.Package, rtPath string) *names {
 		used[name] = true
 		return name
 	}
-	return &names{rtPath: rtPath, rt: unique("lockscopert"), userMain: unique("lockscopeUserMain"), testing: unique("lockscopetesting")}
+	return &names{rtPath: rtPath, rt: unique("lockscopert"), userMain: unique(event.UserMain), testing: unique("lockscopetesting")}
 }
 
 // mainHook returns the file that becomes package main's entry point: it

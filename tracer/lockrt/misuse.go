@@ -39,7 +39,7 @@ func (r *recorder) recursiveRLock(a *acq) {
 	k := mix(mix(mix(0x7265637572, uint64(uint32(first))), uint64(uint32(a.site))), uint64(a.g))
 	c, isNew, full := r.once.add(k)
 	if c < 0 && full {
-		r.overflowed("recursive-rlock")
+		r.overflowed(event.OverflowMisuse)
 	}
 	if !isNew {
 		return
@@ -64,6 +64,6 @@ func (r *recorder) unlockOfUnlocked(st *state, read bool) {
 // sayDepth reports, once, a held list deeper than maxHeld.
 func (r *recorder) sayDepth() {
 	if r.saidDepth.CompareAndSwap(false, true) {
-		r.overflowed("held-depth")
+		r.overflowed(event.OverflowHeldDepth)
 	}
 }

@@ -15,7 +15,7 @@ const maxOthers = 64
 func (r *recorder) newChain(key uint64) bool {
 	c, isNew, first := r.chains.add(key)
 	if c < 0 && first {
-		r.overflowed("lock-order-cycle")
+		r.overflowed(event.OverflowChains)
 	}
 	return isNew
 }
@@ -27,7 +27,7 @@ func (r *recorder) newPair(h *entry, a *acq) bool {
 	k = mix(k, modeBits(a.read, a.try))
 	c, isNew, first := r.pairs.add(k)
 	if c < 0 && first {
-		r.overflowed("lock-order-cycle/instances")
+		r.overflowed(event.OverflowInstancePairs)
 	}
 	return isNew
 }

@@ -146,7 +146,7 @@ func (r *recorder) handoff(st *state, site int32, read bool, holder int64) {
 	k := mix(mix(mix(mix(0x68616e646f6666, uint64(uint32(st.class))), uint64(uint32(site))), uint64(st.id.Load())), uint64(holder))
 	c, isNew, full := r.once.add(k)
 	if c < 0 && full {
-		r.overflowed("recursive-rlock")
+		r.overflowed(event.OverflowMisuse)
 	}
 	if !isNew {
 		return

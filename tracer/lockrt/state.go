@@ -49,7 +49,7 @@ func (r *recorder) ordinal(class int32) int64 {
 	c, _, first := r.ords.add(classKey(class))
 	if c < 0 {
 		if first {
-			r.overflowed("ordinal")
+			r.overflowed(event.OverflowOrdinals)
 		}
 		return 0
 	}

@@ -27,7 +27,7 @@ func (r *recorder) classOf(class int32) *classStats {
 	c, _, first := r.stats.add(classKey(class))
 	if c < 0 {
 		if first {
-			r.overflowed("contention")
+			r.overflowed(event.OverflowContention)
 		}
 		return nil
 	}

@@ -1,0 +1,3 @@
+module example.com/handedge
+
+go 1.22

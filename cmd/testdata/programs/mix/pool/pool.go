@@ -1,0 +1,7 @@
+package pool
+
+import "sync"
+
+type Pool struct{ mu sync.Mutex }
+
+func (p *Pool) Release() { p.mu.Unlock() }

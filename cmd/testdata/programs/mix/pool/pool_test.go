@@ -1,0 +1,7 @@
+package pool
+
+import "testing"
+
+func TestReleaseWithoutAcquire(t *testing.T) {
+	(&Pool{}).Release()
+}

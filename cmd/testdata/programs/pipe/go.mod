@@ -1,0 +1,3 @@
+module example.com/pipe
+
+go 1.22
