@@ -27,14 +27,14 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 		return
 	}
 	n := s.n // only after open: another goroutine may have been inside
-	class := st.class
+	class, a := st.class, addrOf(st)
 	var key uint64
 	if n == 0 {
 		key = firstKey(class, read, try)
 	} else {
 		held := s.held[:n]
 		for i := range held {
-			if held[i].st == st || held[i].st.class == class { // misuse or a same-class pair
+			if held[i].addr == a || held[i].class == class { // misuse or a same-class pair
 				r.lockedSlow(s, q, g, st, p, read, try)
 				return
 			}
@@ -48,8 +48,8 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 	}
 	s.count++
 	e := &s.held[n&(maxHeld-1)]
-	e.st, e.chain, e.since, e.site = st, key, 0, int32(uint32(p))
-	e.read, e.try, e.sampled = read, try, false
+	e.addr, e.inst, e.chain, e.since, e.site, e.class = a, st.id.Load(), key, 0, int32(uint32(p)), class
+	e.mode = modeOf(read, try, false)
 	s.n = n + 1
 	s.leave(q)
 	if !read {
@@ -64,23 +64,21 @@ func (s *slot) first() bool {
 	return s.open() && s.n == 0 && (s.count+1)%sampleEvery != 0
 }
 
-// pushFirst is fastLock's commonest case, small enough to inline: an
-// acquisition of st, not tried, at packed site p, by g, in the open section
-// q of g's record s, for which first held. mode is 2 for a read lock, else
-// 0 (stepOf's bits).
+// pushFirst is fastLock's commonest case, small enough to inline: it
+// pushes an acquisition of st, whose ID is id, not tried, at packed site p,
+// in an open section of the record s, for which first held. mode is mRead
+// for a read lock, else 0. The caller then leaves the section and, for a
+// write lock, marks the holder.
 //
 //go:norace
-func (s *slot) pushFirst(q uint32, g int64, st *state, p uint64, mode uint64) {
+func (s *slot) pushFirst(st *state, id int64, p uint64, mode uint8) {
 	s.count++
 	e := &s.held[0]
 	// The chain key is firstKey's, written out: pushFirst must stay inlinable.
-	e.st, e.chain, e.since, e.site = st, uint64(uint32(st.class))<<2|mode|1<<63, 0, int32(uint32(p))
-	e.read, e.try, e.sampled = mode != 0, false, false
+	c := st.class
+	e.addr, e.inst, e.chain, e.since, e.site, e.class = addrOf(st), id, uint64(uint32(c))<<2|uint64(mode)|1<<63, 0, int32(uint32(p)), c
+	e.mode = mode
 	s.n = 1
-	s.leave(q)
-	if mode == 0 {
-		releaseI64(&st.holder, g)
-	}
 }
 
 // popTop is fastPop's commonest case, small enough to inline: st's entry
@@ -88,7 +86,7 @@ func (s *slot) pushFirst(q uint32, g int64, st *state, p uint64, mode uint64) {
 // having done nothing, in any other case.
 //
 //go:norace
-func (s *slot) popTop(q uint32, st *state, read bool) bool {
+func (s *slot) popTop(q uint32, st *state, mode uint8) bool {
 	if !s.open() {
 		return false
 	}
@@ -99,10 +97,10 @@ func (s *slot) popTop(q uint32, st *state, read bool) bool {
 		return false
 	}
 	e := &s.held[n]
-	if e.st != st || e.read != read || e.sampled {
+	if e.addr != addrOf(st) || e.mode != mode {
 		return false
 	}
-	e.st = nil
+	e.addr = 0
 	s.n = n
 	s.leave(q)
 	return true
@@ -137,12 +135,12 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 		return false
 	}
 	e := &s.held[n&(maxHeld-1)]
-	if e.st != st || e.read != read {
+	if e.addr != addrOf(st) || e.read() != read {
 		s.leave(q)
 		return false
 	}
-	sampled, since, site := e.sampled, e.since, e.site
-	e.st = nil // do not keep the instance reachable
+	sampled, since, site := e.sampled(), e.since, e.site
+	e.addr = 0
 	s.n = n
 	s.leave(q)
 	if sampled {
@@ -173,7 +171,7 @@ func onTop(s *slot, st *state, read bool) bool {
 		return false
 	}
 	e := &s.held[n]
-	return e.st == st && e.read == read
+	return e.addr == addrOf(st) && e.read() == read
 }
 
 // unlockSlow pops st's write entry from g's record the general way, after

@@ -35,12 +35,14 @@ func (m *Mutex) lockAt(r *recorder, p uint64) {
 		m.mu.Lock()
 		return
 	}
-	if m.st.id.Load() > 0 && r.goidOff != 0 {
+	if id := m.st.id.Load(); id > 0 && r.goidOff != 0 {
 		g := fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if m.mu.TryLock() { // a full barrier between enter and open
 				if s.first() {
-					s.pushFirst(q, g, &m.st, p, 0) // nothing held: no chain to check
+					s.pushFirst(&m.st, id, p, 0) // nothing held: no chain to check
+					s.leave(q)
+					releaseI64(&m.st.holder, g)
 					return
 				}
 				r.fastLock(s, q, g, &m.st, p, false, false)
@@ -101,7 +103,7 @@ func (m *Mutex) Unlock() {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			m.mu.Unlock() // a full barrier between enter and fastPop's open
-			if s.popTop(q, st, false) {
+			if s.popTop(q, st, 0) {
 				return
 			}
 			if !r.fastPop(s, q, st, false) {

@@ -23,12 +23,14 @@ func (rw *RWMutex) lockAt(r *recorder, p uint64) {
 		rw.mu.Lock()
 		return
 	}
-	if rw.st.id.Load() > 0 && r.goidOff != 0 {
+	if id := rw.st.id.Load(); id > 0 && r.goidOff != 0 {
 		g := fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryLock() { // a full barrier between enter and open
 				if s.first() {
-					s.pushFirst(q, g, &rw.st, p, 0)
+					s.pushFirst(&rw.st, id, p, 0)
+					s.leave(q)
+					releaseI64(&rw.st.holder, g)
 					return
 				}
 				r.fastLock(s, q, g, &rw.st, p, false, false)
@@ -45,12 +47,13 @@ func (rw *RWMutex) rlockAt(r *recorder, p uint64) {
 		rw.mu.RLock()
 		return
 	}
-	if rw.st.id.Load() > 0 && r.goidOff != 0 {
+	if id := rw.st.id.Load(); id > 0 && r.goidOff != 0 {
 		g := fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryRLock() { // a full barrier between enter and open
 				if s.first() {
-					s.pushFirst(q, g, &rw.st, p, 2)
+					s.pushFirst(&rw.st, id, p, mRead)
+					s.leave(q)
 					return
 				}
 				r.fastLock(s, q, g, &rw.st, p, true, false)
@@ -141,7 +144,7 @@ func (rw *RWMutex) Unlock() {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			rw.mu.Unlock() // a full barrier between enter and fastPop's open
-			if s.popTop(q, st, false) {
+			if s.popTop(q, st, 0) {
 				return
 			}
 			if !r.fastPop(s, q, st, false) {
@@ -207,7 +210,7 @@ func (rw *RWMutex) RUnlock() {
 		if s, q := r.enter(g); s != nil {
 			if onTop(s, st, true) { // a hint, confirmed after the barrier
 				rw.mu.RUnlock() // a full barrier between enter and fastPop's open
-				if s.popTop(q, st, true) {
+				if s.popTop(q, st, mRead) {
 					return
 				}
 				if !r.fastPop(s, q, st, true) {

@@ -37,16 +37,51 @@ const (
 	retired = 2 // taken over or vacated: no longer the owner's record
 )
 
-// entry is one held (or wanted) lock.
+// entry is one held (or wanted) lock. It names the instance by address
+// and ID, and copies what the runtime needs of it, so that held lists keep
+// no user lock reachable and are never read through (see "Reachability" in
+// doc.go).
 type entry struct {
-	st      *state
-	chain   uint64 // chain key of the held list up to and including this entry
-	since   int64  // ns since process start; 0 if not measured
-	site    int32
-	read    bool
-	try     bool
-	sampled bool // since was read for hold timing
+	addr  uintptr // the instance's state (addrOf); 0 in an unused entry
+	inst  int64   // the instance's ID: an address is reused once its lock is freed
+	chain uint64  // chain key of the held list up to and including this entry
+	since int64   // ns since process start; 0 if not measured
+	site  int32
+	class int32 // the instance's class
+	mode  uint8 // mRead, mTry, mSampled: one byte, one store
 }
+
+// entry mode bits; mRead and mTry are stepOf's.
+const (
+	mTry     = 1
+	mRead    = 2
+	mSampled = 4 // since was read for hold timing
+)
+
+func (e *entry) read() bool    { return e.mode&mRead != 0 }
+func (e *entry) try() bool     { return e.mode&mTry != 0 }
+func (e *entry) sampled() bool { return e.mode&mSampled != 0 }
+
+// modeOf returns the mode bits of an acquisition.
+func modeOf(read, try, sampled bool) uint8 {
+	var m uint8
+	if read {
+		m |= mRead
+	}
+	if try {
+		m |= mTry
+	}
+	if sampled {
+		m |= mSampled
+	}
+	return m
+}
+
+// is reports whether e is an entry of st, which is alive.
+func (e *entry) is(st *state) bool { return e.addr == addrOf(st) && e.inst == st.id.Load() }
+
+// ref names e's instance.
+func (e *entry) ref() lref { return lref{e.addr, e.inst} }
 
 // slot is one goroutine's held list.
 type slot struct {
