@@ -1,6 +1,10 @@
 package lockrt_test
 
 import (
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 
@@ -52,4 +56,86 @@ func TestTestStartReportsLeaks(t *testing.T) {
 	if n := strings.Count("\n"+leaks[0].Dump, "\ngoroutine "); n != 1 || !strings.Contains(leaks[0].Dump, "[select") {
 		t.Errorf("leak dump lists %d goroutines, want the one in select:\n%s", n, leaks[0].Dump)
 	}
+}
+
+// TestLeakProvedThroughLock: goroutines blocked on an instrumented Mutex
+// whose holder ended are proved leaked by the Go runtime's leak profile,
+// which needs the Mutex to be unreachable from every runnable goroutine:
+// the runtime's own tables (held lists, wait records) must not keep it
+// reachable. The child leaks them and exits through lockrt.Exit, whose
+// snapshot asks the leak profile first.
+func TestLeakProvedThroughLock(t *testing.T) {
+	if os.Getenv(childEnv) == "lock-leak-proof" {
+		leakBehindEndedHolder(2)
+		lockrt.Exit(7)
+	}
+	if testing.Short() {
+		t.Skip("builds this package's tests with the leak profile")
+	}
+	var cmd *exec.Cmd
+	var env []string
+	if pprof.Lookup("goroutineleak") != nil {
+		cmd = exec.Command(os.Args[0], "-test.run=^TestLeakProvedThroughLock$", "-test.count=1")
+	} else if strings.HasPrefix(runtime.Version(), "go1.26") {
+		cmd = exec.Command("go", "test", "-count=1", "-run=^TestLeakProvedThroughLock$", ".")
+		env = append(env, "GOEXPERIMENT=goroutineleakprofile", "GOFLAGS=")
+	} else {
+		t.Skip("no goroutine leak profile in " + runtime.Version())
+	}
+	evs, stderr, _ := runChild(t, cmd, "lock-leak-proof", env...) // go test exits 1 for any code
+	if exits := kindOf(evs, event.KindExit); len(exits) != 1 || exits[0].Code != 7 {
+		t.Fatalf("child did not reach lockrt.Exit(7): %+v\n%s", exits, stderr)
+	}
+	leaked := 0
+	for _, ev := range kindOf(evs, event.KindLeak) {
+		if ev.Proof != "goroutineleak" {
+			continue
+		}
+		for _, g := range strings.Split(ev.Dump, "\n\n") {
+			if strings.Contains(g, " (leaked)") && strings.Contains(g, "lockrt.(*Mutex).lockAt") &&
+				strings.Contains(g, "leakBehindEndedHolder") {
+				leaked++
+			}
+		}
+	}
+	if leaked != 2 {
+		t.Fatalf("%d goroutines blocked on the Mutex proved leaked, want 2; events:\n%+v\nstderr:\n%s", leaked, evs, stderr)
+	}
+}
+
+// leakBehindEndedHolder locks a new Mutex in a goroutine that then ends
+// holding it, and returns once n other goroutines are blocked locking it.
+// Only those goroutines can reach the Mutex afterwards.
+func leakBehindEndedHolder(n int) {
+	m := new(lockrt.Mutex)
+	held := make(chan struct{})
+	go func() {
+		m.LockAt(lockrt.Pack(1, 1))
+		close(held) // ends holding m
+	}()
+	<-held
+	for i := 0; i < n; i++ {
+		go func() {
+			m.LockAt(lockrt.Pack(1, 2)) // blocks forever
+			m.Unlock()
+		}()
+	}
+	// No handshake can tell that a goroutine is parked in Lock: wait for
+	// the goroutine dump to show them there.
+	for blockedInLock() < n {
+		runtime.Gosched()
+	}
+}
+
+// blockedInLock counts the goroutines parked in a Mutex's Lock.
+func blockedInLock() int {
+	buf := make([]byte, 1<<20)
+	d := string(buf[:runtime.Stack(buf, true)])
+	n := 0
+	for _, g := range strings.Split(d, "\n\n") {
+		if strings.Contains(g, "[sync.Mutex.Lock") && strings.Contains(g, "leakBehindEndedHolder") {
+			n++
+		}
+	}
+	return n
 }
