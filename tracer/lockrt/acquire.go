@@ -114,7 +114,7 @@ func (a *acq) block() {
 	s := a.r.claim(a.g)
 	a.inspect(s)
 	s.waitOn = true
-	s.wait = entry{addr: addrOf(a.st), inst: a.st.id.Load(), class: a.st.class, site: a.site, mode: modeOf(a.read, false, false), since: a.t0}
+	s.wait = entry{addr: addrOf(a.st), inst: a.st.id.Load(), class: a.st.class, site: a.site, mode: modeOf(a.read, false, false) | mTimed, since: a.t0}
 	a.r.release(s)
 	lockBlocked() // deadlock.go
 	if a.misuse == misDouble {
@@ -196,7 +196,17 @@ func chainBelow(held []entry, i int) uint64 {
 	if i == 0 {
 		return 0
 	}
-	return held[i-1].chain
+	return chainAt(held, i-1)
+}
+
+// chainAt returns the chain key of held[:i+1]. The first entry's is its
+// one step's, which the fast path does not store.
+func chainAt(held []entry, i int) uint64 {
+	e := &held[i]
+	if i == 0 {
+		return firstKey(e.class, e.read(), e.try())
+	}
+	return e.chain
 }
 
 // chainKey returns the key of the chain prev (0: the empty chain) extended
@@ -250,6 +260,9 @@ func (a *acq) push(s *slot, since int64) {
 	e := &s.held[s.n&(maxHeld-1)]
 	e.addr, e.inst, e.chain, e.since, e.site, e.class = addrOf(a.st), a.st.id.Load(), a.key, since, a.site, a.st.class
 	e.mode = modeOf(a.read, a.try, sampled)
+	if since != 0 {
+		e.mode |= mTimed
+	}
 	s.n++
 }
 

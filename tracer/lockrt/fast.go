@@ -17,12 +17,11 @@ package lockrt
 // records the acquisition the general way. Its common path makes no call,
 // so that nothing is spilled to the stack: each store before the next
 // locked instruction makes that instruction wait longer. An acquisition
-// whose hold is to be timed (one in sampleEvery) takes the general path,
-// which reads the clock.
+// whose hold is to be timed (sampled) is timed afterwards, by stamp.
 //
 //go:norace
 func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, read, try bool) {
-	if s == nil || !s.open() || s.n >= maxHeld || (s.count+1)%sampleEvery == 0 {
+	if s == nil || !s.open() || s.n >= maxHeld {
 		r.lockedSlow(s, q, g, st, p, read, try)
 		return
 	}
@@ -40,28 +39,51 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 			}
 		}
 		// chainKey: held[n-1] has a key, so this is a hash
-		key = mix(held[n-1].chain, stepOf(class, read, try))
+		key = mix(chainAt(held, int(n-1)), stepOf(class, read, try))
 		if r.chains.get(key) < 0 { // a new chain: an edge event
 			r.lockedSlow(s, q, g, st, p, read, try)
 			return
 		}
 	}
-	s.count++
 	e := &s.held[n&(maxHeld-1)]
-	e.addr, e.inst, e.chain, e.since, e.site, e.class = a, st.id.Load(), key, 0, int32(uint32(p)), class
+	e.addr, e.inst, e.chain = a, st.id.Load(), key
+	e.setSite(p, class)
 	e.mode = modeOf(read, try, false)
 	s.n = n + 1
 	s.leave(q)
 	if !read {
 		releaseI64(&st.holder, g)
 	}
+	if sampled(q) {
+		stamp(s, n, a)
+	}
+}
+
+// stamp times the hold of the entry for the instance at address a that
+// the owner of s has just pushed at index n, in a section of its own:
+// reading the clock in the acquisition's section would put a call on the
+// path of every acquisition, and with it spills. It does nothing if the
+// entry is gone (another goroutine released the lock meanwhile).
+//
+//go:noinline
+//go:norace
+func stamp(s *slot, n int32, a uintptr) {
+	t := now()
+	q := s.seq.Load()
+	s.seq.Store(q + 1) // sequentially consistent: the section's barrier
+	if s.open() && s.n == n+1 && s.held[n].addr == a {
+		e := &s.held[n]
+		e.since = t
+		e.mode |= mSampled | mTimed
+	}
+	s.leave(q)
 }
 
 // first reports whether an acquisition in the open section of s can take
 // fastLock's commonest case, pushFirst: nothing held, and the hold not to
 // be timed.
-func (s *slot) first() bool {
-	return s.open() && s.n == 0 && (s.count+1)%sampleEvery != 0
+func (s *slot) first(q uint32) bool {
+	return s.open() && s.n == 0 && !sampled(q)
 }
 
 // pushFirst is fastLock's commonest case, small enough to inline: it
@@ -72,12 +94,9 @@ func (s *slot) first() bool {
 //
 //go:norace
 func (s *slot) pushFirst(st *state, id int64, p uint64, mode uint8) {
-	s.count++
-	e := &s.held[0]
-	// The chain key is firstKey's, written out: pushFirst must stay inlinable.
-	c := st.class
-	e.addr, e.inst, e.chain, e.since, e.site, e.class = addrOf(st), id, uint64(uint32(c))<<2|uint64(mode)|1<<63, 0, int32(uint32(p)), c
-	e.mode = mode
+	e := &s.held[0] // its chain key is derived (chainAt), its since unset
+	e.addr, e.inst, e.mode = addrOf(st), id, mode
+	e.setSite(p, st.class)
 	s.n = 1
 }
 
@@ -100,7 +119,6 @@ func (s *slot) popTop(q uint32, st *state, mode uint8) bool {
 	if e.addr != addrOf(st) || e.mode != mode {
 		return false
 	}
-	e.addr = 0
 	s.n = n
 	s.leave(q)
 	return true
@@ -140,13 +158,29 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 		return false
 	}
 	sampled, since, site := e.sampled(), e.since, e.site
-	e.addr = 0
 	s.n = n
 	s.leave(q)
 	if sampled {
 		r.heldSince(st.class, site, since)
 	}
 	return true
+}
+
+// popOwn is what a release by the holder of st does when popTop declines:
+// fastPop, else the general way. It takes only what the release keeps
+// live across its real unlock, whose barrier waits for every store before
+// it, spills included.
+//
+//go:noinline
+func popOwn(s *slot, q uint32, st *state, read bool) {
+	r := cur.Load()
+	if r == nil { // recording stopped meanwhile (tests)
+		s.leave(q)
+		return
+	}
+	if !r.fastPop(s, q, st, read) {
+		r.unlockSlow(s.owner, st)
+	}
 }
 
 // heldSince adds a sampled hold of class, acquired at site at time since,

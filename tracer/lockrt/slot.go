@@ -44,8 +44,8 @@ const (
 type entry struct {
 	addr  uintptr // the instance's state (addrOf); 0 in an unused entry
 	inst  int64   // the instance's ID: an address is reused once its lock is freed
-	chain uint64  // chain key of the held list up to and including this entry
-	since int64   // ns since process start; 0 if not measured
+	chain uint64  // chain key of the held list up to and including this entry; see chainAt
+	since int64   // ns since process start, if mTimed
 	site  int32
 	class int32 // the instance's class
 	mode  uint8 // mRead, mTry, mSampled: one byte, one store
@@ -56,7 +56,15 @@ const (
 	mTry     = 1
 	mRead    = 2
 	mSampled = 4 // since was read for hold timing
+	mTimed   = 8 // since is set
 )
+
+// setSite sets the acquisition site from the packed site p and the
+// instance's class, which stores as one 8-byte write.
+func (e *entry) setSite(p uint64, class int32) {
+	v := uint64(uint32(p)) | uint64(uint32(class))<<32
+	e.site, e.class = int32(v), int32(v>>32)
+}
 
 func (e *entry) read() bool    { return e.mode&mRead != 0 }
 func (e *entry) try() bool     { return e.mode&mTry != 0 }
@@ -93,7 +101,7 @@ type slot struct {
 	waitOn bool   // wait is valid
 	n      int32  // entries in held
 	drop   int32  // acquisitions past maxHeld that were not recorded
-	count  uint32 // acquisitions, for hold sampling
+	count  uint32 // acquisitions on the general path, for hold sampling
 	wait   entry
 	held   [maxHeld]entry
 	_      [64]byte // keep the next record's seq off held's last cache line
@@ -122,6 +130,13 @@ func (r *recorder) enter(g int64) (*slot, uint32) {
 	releaseU32(&s.seq, q+1)
 	return s, q
 }
+
+// sampled reports whether an acquisition in the section that enter opened
+// with seq q is to have its hold timed: one section in sampleEvery, picked
+// by a multiplicative hash of the section count, so that no regular
+// pattern of locks and unlocks always misses the sample, nor always hits
+// it, and the fast path keeps no acquisition count of its own.
+func sampled(q uint32) bool { return (q>>1)*0x9e3779b9 < 1<<32/sampleEvery }
 
 // open reports, after the barrier that follows enter, whether the section
 // may touch the record: no other goroutine is inside it, nor will be until

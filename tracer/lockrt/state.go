@@ -129,7 +129,10 @@ type desc struct {
 //go:norace
 func lockOf(e *entry) event.Lock {
 	l := event.Lock{Class: e.class, Inst: e.inst, Mode: event.Write,
-		Site: e.site, Try: e.try(), Since: e.since}
+		Site: e.site, Try: e.try()}
+	if e.mode&mTimed != 0 {
+		l.Since = e.since
+	}
 	if e.read() {
 		l.Mode = event.Read
 	}
