@@ -53,6 +53,7 @@ func TestSettle(t *testing.T) {
 // record's update, however long it stays there.
 func TestSettleMidUnlock(t *testing.T) {
 	st := &state{}
+	heapState = st // entries name it by address: it must not live on the stack, which moves
 	st.id.Store(5)
 	st.tag = tagOf(addrOf(st), 5)
 	st.holder.Store(2) // goroutine 2 took the lock after 1 really unlocked it
@@ -67,3 +68,7 @@ func TestSettleMidUnlock(t *testing.T) {
 		t.Errorf("settled %+v, unsettled %v; want only goroutine 2 settled", settled, unsettled)
 	}
 }
+
+// heapState makes a test's state escape to the heap, as ensure makes every
+// instance's.
+var heapState *state

@@ -1,6 +1,7 @@
 package lockrt_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -138,4 +139,35 @@ func blockedInLock() int {
 		}
 	}
 	return n
+}
+
+// TestCreatedSiteOfEndedHolder: a goroutine that ended holding a lock is
+// in no goroutine dump, so its record says where it was created, and the
+// exit snapshot names that go statement.
+func TestCreatedSiteOfEndedHolder(t *testing.T) {
+	rec := lockrt.StartRecording(t, false)
+	var m lockrt.Mutex
+	id := make(chan int64)
+	_, file, line, _ := runtime.Caller(0)
+	go func() { m.LockAt(lockrt.Pack(1, 1)); id <- rec.Goid() }() // ends holding m
+	g := <-id
+	for ended := false; !ended; runtime.Gosched() { // no handshake can tell it has ended
+		buf := make([]byte, 1<<20)
+		ended = !strings.Contains(string(buf[:runtime.Stack(buf, true)]), fmt.Sprintf("goroutine %d [", g))
+	}
+	rec.Finish()
+	snaps := kindOf(rec.Events(t), event.KindSnapshot)
+	if len(snaps) == 0 {
+		t.Fatal("no exit snapshot")
+	}
+	for _, gr := range snaps[len(snaps)-1].Goroutines {
+		if gr.ID != g {
+			continue
+		}
+		if c := gr.Created; c == nil || c.File != file || c.Line != line+1 || !strings.HasSuffix(c.Func, "TestCreatedSiteOfEndedHolder") {
+			t.Fatalf("ended holder %d created at %+v, want %s:%d", g, c, file, line+1)
+		}
+		return
+	}
+	t.Fatalf("exit snapshot lacks the ended holder %d: %+v", g, snaps[len(snaps)-1].Goroutines)
 }

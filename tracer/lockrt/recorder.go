@@ -71,6 +71,7 @@ func newRecorder(w io.Writer, o options) *recorder {
 	r.pcSite = make([]aI32, len(r.pcs.keys))
 	r.ordN = make([]aI64, len(r.ords.keys))
 	r.cls = make([]classStats, len(r.stats.keys))
+	gopcOffset() // creation sites (creatorPC)
 	if !o.stackGoid {
 		r.goidOff = goidOffset()
 	}

@@ -93,22 +93,25 @@ func (e *entry) ref() lref { return lref{e.addr, e.inst} }
 
 // slot is one goroutine's held list.
 type slot struct {
-	seq    aU32   // odd while the owner is in a fast-path section; written only by the owner
-	frozen aU32   // thawed, frozen or retired; written only by a holder of spin
-	spin   aU32   // guards every field below against everyone but the owner's fast path
-	owner  int64  // goid of the owner; set at creation, never changed
-	spill  bool   // lives in the overflow map
-	waitOn bool   // wait is valid
-	n      int32  // entries in held
-	drop   int32  // acquisitions past maxHeld that were not recorded
-	count  uint32 // acquisitions on the general path, for hold sampling
+	seq    aU32    // odd while the owner is in a fast-path section; written only by the owner
+	frozen aU32    // thawed, frozen or retired; written only by a holder of spin
+	spin   aU32    // guards every field below against everyone but the owner's fast path
+	owner  int64   // goid of the owner; set at creation, never changed
+	gopc   uintptr // the owner's creation site (creatorPC); set at creation
+	spill  bool    // lives in the overflow map
+	waitOn bool    // wait is valid
+	n      int32   // entries in held
+	drop   int32   // acquisitions past maxHeld that were not recorded
+	count  uint32  // acquisitions on the general path, for hold sampling
 	wait   entry
 	held   [maxHeld]entry
 	_      [64]byte // keep the next record's seq off held's last cache line
 }
 
 //go:norace
-func newSlot(g int64, spill bool) *slot { return &slot{owner: g, spill: spill} }
+func newSlot(g int64, spill bool) *slot {
+	return &slot{owner: g, gopc: creatorPC(), spill: spill} // only g creates its records
+}
 
 func (s *slot) lock() {
 	for !s.spin.CompareAndSwap(0, 1) {

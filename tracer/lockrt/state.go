@@ -154,7 +154,8 @@ func locksOf(es []entry) []event.Lock {
 // gstate is a copy of one goroutine's slot.
 type gstate struct {
 	id   int64
-	seq  uint32 // the record's fast-path section count when copied
+	gopc uintptr // creation site, if known
+	seq  uint32  // the record's fast-path section count when copied
 	held []entry
 	wait *entry
 	// moving is set when a write-held entry's instance names another
@@ -165,7 +166,7 @@ type gstate struct {
 
 // copyOut copies the record s, to which the caller has exclusive access.
 func copyOut(s *slot) gstate {
-	g := gstate{id: s.owner, seq: s.seq.Load(), held: append([]entry(nil), s.held[:s.n]...)}
+	g := gstate{id: s.owner, gopc: s.gopc, seq: s.seq.Load(), held: append([]entry(nil), s.held[:s.n]...)}
 	for i := range g.held {
 		if e := &g.held[i]; !e.read() {
 			if d, ok := peek(e.ref()); ok && d.holder != g.id {
@@ -180,11 +181,23 @@ func copyOut(s *slot) gstate {
 	return g
 }
 
+// frameOf describes the go statement at pc, or returns nil for 0.
+func frameOf(pc uintptr) *event.Frame {
+	if pc == 0 {
+		return nil
+	}
+	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	if f.Function == "" {
+		return nil
+	}
+	return &event.Frame{Func: f.Function, File: f.File, Line: f.Line}
+}
+
 // goroutinesOf describes copied slots for an event.
 func goroutinesOf(gs []gstate) []event.Goroutine {
 	out := make([]event.Goroutine, 0, len(gs))
 	for _, g := range gs {
-		eg := event.Goroutine{ID: g.id, Held: locksOf(g.held)}
+		eg := event.Goroutine{ID: g.id, Held: locksOf(g.held), Created: frameOf(g.gopc)}
 		if g.wait != nil {
 			l := lockOf(g.wait)
 			eg.Waiting = &l
