@@ -2,6 +2,7 @@ package lockrt_test
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,20 +19,21 @@ import (
 // list still holds, because another goroutine will unlock it, waits like Go
 // does: no double lock, no exit. The modes are the repros of
 // docs/real-world.md problem 1 and the same with the unlocking goroutine
-// woken by a timer channel or started by a timer.
+// woken by a timer channel or started by a timer (whose delays are the
+// point of those two modes, not an ordering).
 func TestHandoffNotDoubleLock(t *testing.T) {
 	switch os.Getenv(childEnv) {
 	case "mutex":
 		var mu lockrt.Mutex
 		mu.LockAt(lockrt.Pack(1, 1))
-		go func() { time.Sleep(50 * time.Millisecond); mu.Unlock() }()
+		go afterParked("sync.Mutex.Lock", mu.Unlock)
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
 	case "rwmutex":
 		var mu lockrt.RWMutex
 		mu.RLockAt(lockrt.Pack(1, 1))
-		go func() { time.Sleep(50 * time.Millisecond); mu.RUnlock() }()
+		go afterParked("sync.RWMutex.Lock", mu.RUnlock)
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
@@ -155,4 +157,15 @@ func TestHandoffDeepReadLocks(t *testing.T) {
 		mu.LockAt(lockrt.Pack(8, 2))
 		mu.Unlock()
 	})
+}
+
+// afterParked calls f once some goroutine is parked in state, as goroutine
+// dumps name it ("sync.Mutex.Lock"): the handshake with a goroutine that
+// blocks in a lock, which no channel can give.
+func afterParked(state string, f func()) {
+	buf := make([]byte, 1<<20)
+	for !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "["+state) {
+		runtime.Gosched()
+	}
+	f()
 }
