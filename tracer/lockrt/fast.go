@@ -38,11 +38,18 @@ func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, rea
 				return
 			}
 		}
-		// chainKey: held[n-1] has a key, so this is a hash
-		key = mix(chainAt(held, int(n-1)), stepOf(class, read, try))
-		if r.chains.get(key) < 0 { // a new chain: an edge event
-			r.lockedSlow(s, q, g, st, p, read, try)
-			return
+		// chainKey: held[n-1] has a key, so this is a hash, unless it is
+		// the record's last extension, whose key is known to be seen
+		base, step := chainAt(held, int(n-1)), stepOf(class, read, try)
+		if base == s.memoBase && step == s.memoStep {
+			key = s.memoKey
+		} else {
+			key = mix(base, step)
+			if r.chains.get(key) < 0 { // a new chain: an edge event
+				r.lockedSlow(s, q, g, st, p, read, try)
+				return
+			}
+			s.memoBase, s.memoStep, s.memoKey = base, step, key
 		}
 	}
 	e := &s.held[n&(maxHeld-1)]

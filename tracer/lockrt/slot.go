@@ -103,9 +103,14 @@ type slot struct {
 	n      int32   // entries in held
 	drop   int32   // acquisitions past maxHeld that were not recorded
 	count  uint32  // acquisitions on the general path, for hold sampling
-	wait   entry
-	held   [maxHeld]entry
-	_      [64]byte // keep the next record's seq off held's last cache line
+	// The last chain extension fastLock looked up and found: the key of
+	// chain memoBase extended by step memoStep (stepOf). The chain table
+	// only grows, so it stays found: a nested pair taken again skips the
+	// hash and the lookup.
+	memoBase, memoStep, memoKey uint64
+	wait                        entry
+	held                        [maxHeld]entry
+	_                           [64]byte // keep the next record's seq off held's last cache line
 }
 
 //go:norace
