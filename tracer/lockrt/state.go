@@ -105,8 +105,8 @@ func peek(ref lref) (d desc, ok bool) {
 	if ref.addr == 0 {
 		return desc{}, false
 	}
+	tag := tagOf(ref.addr, ref.inst) // before p: no call while p is live
 	p := (*state)(*(*unsafe.Pointer)(unsafe.Pointer(&ref.addr)))
-	tag := tagOf(ref.addr, ref.inst)
 	if p.id.Load() != ref.inst || p.tag != tag {
 		return desc{}, false
 	}
