@@ -19,8 +19,9 @@ import (
 // list still holds, because another goroutine will unlock it, waits like Go
 // does: no double lock, no exit. The modes are the repros of
 // docs/real-world.md problem 1 and the same with the unlocking goroutine
-// woken by a timer channel or started by a timer (whose delays are the
-// point of those two modes, not an ordering).
+// woken by a timer channel or started by a timer, once the test goroutine
+// is parked (the timers' delays are what those two modes test, not an
+// ordering).
 func TestHandoffNotDoubleLock(t *testing.T) {
 	switch os.Getenv(childEnv) {
 	case "mutex":
@@ -40,14 +41,14 @@ func TestHandoffNotDoubleLock(t *testing.T) {
 	case "timer-channel":
 		var mu lockrt.Mutex
 		mu.LockAt(lockrt.Pack(1, 1))
-		go func() { <-time.After(300 * time.Millisecond); mu.Unlock() }()
+		go afterParked("sync.Mutex.Lock", func() { <-time.After(300 * time.Millisecond); mu.Unlock() })
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
 	case "afterfunc":
 		var mu lockrt.Mutex
 		mu.LockAt(lockrt.Pack(1, 1))
-		time.AfterFunc(50*time.Millisecond, mu.Unlock)
+		go afterParked("sync.Mutex.Lock", func() { time.AfterFunc(50*time.Millisecond, mu.Unlock) })
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
