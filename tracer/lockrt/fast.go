@@ -108,8 +108,8 @@ func (s *slot) pushFirst(st *state, id int64, p uint64, mode uint8) {
 }
 
 // popTop is fastPop's commonest case, small enough to inline: st's entry
-// in the read or write mode on top, its hold not timed. It reports false,
-// having done nothing, in any other case.
+// on top, in mode (mRead for a read lock, else 0), its hold not timed. It
+// reports false, having done nothing, in any other case.
 //
 //go:norace
 func (s *slot) popTop(q uint32, st *state, mode uint8) bool {

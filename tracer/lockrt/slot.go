@@ -27,7 +27,7 @@ const (
 	slotBits    = 12
 	slotMask    = 1<<slotBits - 1
 	maxHeld     = 16 // held entries kept per goroutine; deeper ones are counted in drop
-	sampleEvery = 64 // one acquisition in sampleEvery per slot times its hold
+	sampleEvery = 64 // one acquisition in sampleEvery times its hold
 )
 
 // frozen states.
@@ -39,8 +39,8 @@ const (
 
 // entry is one held (or wanted) lock. It names the instance by address
 // and ID, and copies what the runtime needs of it, so that held lists keep
-// no user lock reachable and are never read through (see "Reachability" in
-// doc.go).
+// no user lock reachable and are read through only by peek (see
+// "Reachability" in doc.go).
 type entry struct {
 	addr  uintptr // the instance's state (addrOf); 0 in an unused entry
 	inst  int64   // the instance's ID: an address is reused once its lock is freed
