@@ -8,6 +8,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/lockscope/lockscope/tracer/event"
 	"github.com/lockscope/lockscope/tracer/lockrt"
@@ -170,4 +171,63 @@ func TestCreatedSiteOfEndedHolder(t *testing.T) {
 		return
 	}
 	t.Fatalf("exit snapshot lacks the ended holder %d: %+v", g, snaps[len(snaps)-1].Goroutines)
+}
+
+// TestTablesKeepNoLockReachable: once nothing of the program refers to a
+// lock, the runtime's tables do not keep it alive, even while a held list
+// still names it (its goroutine ended holding it) or a goroutine waited for
+// it. The leak profile depends on this (TestLeakProvedThroughLock); this
+// test needs no leak profile.
+func TestTablesKeepNoLockReachable(t *testing.T) {
+	rec := lockrt.StartRecording(t, false)
+	w := abandonHeldLock()
+	for i := 0; i < 20 && w.Value() != nil; i++ {
+		runtime.GC()
+		runtime.Gosched() // let the holder goroutine finish ending
+	}
+	if w.Value() != nil {
+		t.Fatal("a lock no goroutine can reach is still alive: the runtime's tables keep it")
+	}
+	reuse := make([]*lockrt.Mutex, 1000) // likely to take the freed lock's memory
+	for i := range reuse {
+		reuse[i] = new(lockrt.Mutex)
+		reuse[i].LockAt(lockrt.Pack(4, 4))
+		reuse[i].Unlock()
+	}
+	rec.Finish() // the exit snapshot describes the held list that names the freed lock
+	evs := rec.Events(t)
+	edges := kindOf(evs, event.KindEdge)
+	snaps := kindOf(evs, event.KindSnapshot)
+	if len(edges) == 0 || len(snaps) == 0 {
+		t.Fatalf("want an edge and an exit snapshot: %d, %d", len(edges), len(snaps))
+	}
+	inst := edges[0].Held[0].Inst
+	for _, g := range snaps[len(snaps)-1].Goroutines {
+		for _, l := range g.Held {
+			if l.Inst == inst && l.Class == 1 && l.Site == 3 {
+				return
+			}
+		}
+	}
+	t.Fatalf("the exit snapshot lost the freed lock %d held by the ended goroutine: %+v", inst, snaps[len(snaps)-1].Goroutines)
+}
+
+// abandonHeldLock locks a new Mutex in a goroutine that ends holding it,
+// once an event (an edge) has described it, and returns a weak pointer to
+// it.
+func abandonHeldLock() weak.Pointer[lockrt.Mutex] {
+	m := new(lockrt.Mutex)
+	w := weak.Make(m)
+	m.LockAt(lockrt.Pack(1, 1)) // identified, and described by the edge below
+	var n lockrt.Mutex
+	n.LockAt(lockrt.Pack(2, 2))
+	n.Unlock()
+	m.Unlock()
+	held := make(chan struct{})
+	go func() {
+		m.LockAt(lockrt.Pack(1, 3))
+		close(held) // ends holding m
+	}()
+	<-held
+	return w
 }
