@@ -123,6 +123,12 @@ type Goroutine struct {
 	ID      int64  `json:"g"`
 	Held    []Lock `json:"held,omitempty"`
 	Waiting *Lock  `json:"waiting,omitempty"`
+	// Created is the go statement that started the goroutine (what a
+	// goroutine dump prints after "created by"), recorded when it first
+	// held or waited for a lock, so that a goroutine that has ended, and is
+	// in no dump, can still be traced to its origin; nil if not known (the
+	// main goroutine, or a runtime that could not read it).
+	Created *Frame `json:"created,omitempty"`
 }
 
 // ClassStats is cumulative timing for one lock class. All durations are in

@@ -114,7 +114,7 @@ func (a *acq) block() {
 	s := a.r.claim(a.g)
 	a.inspect(s)
 	s.waitOn = true
-	s.wait = entry{st: a.st, site: a.site, read: a.read, since: a.t0}
+	s.wait = entry{addr: addrOf(a.st), inst: a.st.id.Load(), class: a.st.class, site: a.site, mode: modeOf(a.read, false, false) | mTimed, since: a.t0}
 	a.r.release(s)
 	lockBlocked() // deadlock.go
 	if a.misuse == misDouble {
@@ -166,7 +166,7 @@ func (a *acq) inspect(s *slot) {
 	if len(held) > 0 {
 		a.edge = a.r.newChain(a.key)
 		for i := range held {
-			if held[i].st.class == a.st.class && held[i].st != a.st && a.r.newPair(&held[i], a) {
+			if held[i].class == a.st.class && !held[i].is(a.st) && a.r.newPair(&held[i], a) {
 				a.edge = true
 			}
 		}
@@ -180,10 +180,10 @@ func (a *acq) inspect(s *slot) {
 // double lock or a recursive read lock.
 func misuseOf(held []entry, st *state, read bool) int {
 	for i := range held {
-		if held[i].st != st {
+		if !held[i].is(st) {
 			continue
 		}
-		if !read || !held[i].read {
+		if !read || !held[i].read() {
 			return misDouble
 		}
 		return misRecursive
@@ -196,7 +196,17 @@ func chainBelow(held []entry, i int) uint64 {
 	if i == 0 {
 		return 0
 	}
-	return held[i-1].chain
+	return chainAt(held, i-1)
+}
+
+// chainAt returns the chain key of held[:i+1]. The first entry's is its
+// one step's, which the fast path does not store.
+func chainAt(held []entry, i int) uint64 {
+	e := &held[i]
+	if i == 0 {
+		return firstKey(e.class, e.read(), e.try())
+	}
+	return e.chain
 }
 
 // chainKey returns the key of the chain prev (0: the empty chain) extended
@@ -248,8 +258,11 @@ func (a *acq) push(s *slot, since int64) {
 		return
 	}
 	e := &s.held[s.n&(maxHeld-1)]
-	e.st, e.chain, e.since, e.site = a.st, a.key, since, a.site
-	e.read, e.try, e.sampled = a.read, a.try, sampled
+	e.addr, e.inst, e.chain, e.since, e.site, e.class = addrOf(a.st), a.st.id.Load(), a.key, since, a.site, a.st.class
+	e.mode = modeOf(a.read, a.try, sampled)
+	if since != 0 {
+		e.mode |= mTimed
+	}
 	s.n++
 }
 
@@ -269,7 +282,7 @@ func (a *acq) report() {
 
 // acqLock describes the acquisition for an event.
 func (a *acq) acqLock() *event.Lock {
-	e := entry{st: a.st, site: a.site, read: a.read, try: a.try}
+	e := entry{addr: addrOf(a.st), inst: a.st.id.Load(), class: a.st.class, site: a.site, mode: modeOf(a.read, a.try, false)}
 	l := lockOf(&e)
 	l.First = a.first
 	return &l

@@ -40,7 +40,7 @@ import "github.com/lockscope/lockscope/tracer/event"
 func warmJSON() {
 	l := event.Lock{Class: 1, Inst: 1, Mode: event.Read, Site: 1, Try: true, Since: 1}
 	f := event.Frame{Func: "f", File: "f.go", Line: 1}
-	g := event.Goroutine{ID: 1, Held: []event.Lock{l}, Waiting: &l}
+	g := event.Goroutine{ID: 1, Held: []event.Lock{l}, Waiting: &l, Created: &f}
 	_, _ = event.Marshal(&event.Event{Kind: event.KindEdge, Time: 1, Goroutine: 1, PID: 1,
 		GoVersion: "go", GoidMode: "asm", Site: 1, Frame: &f, Inst: 1, Class: 1, Ordinal: 1,
 		Held: []event.Lock{l}, Acq: &l, Stack: []event.Frame{f}, Others: []event.Goroutine{g},

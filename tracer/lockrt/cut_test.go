@@ -10,11 +10,14 @@ func TestSettle(t *testing.T) {
 	holds := func(id int64, seq uint32, sts ...*state) gstate {
 		g := gstate{id: id, seq: seq}
 		for _, st := range sts {
-			g.held = append(g.held, entry{st: st, site: 1})
+			g.held = append(g.held, entry{addr: addrOf(st), class: st.class, site: 1})
 		}
 		return g
 	}
-	waits := func(g gstate, st *state) gstate { g.wait = &entry{st: st, site: 2}; return g }
+	waits := func(g gstate, st *state) gstate {
+		g.wait = &entry{addr: addrOf(st), class: st.class, site: 2}
+		return g
+	}
 	tests := []struct {
 		name          string
 		before, after []gstate
@@ -50,10 +53,13 @@ func TestSettle(t *testing.T) {
 // record's update, however long it stays there.
 func TestSettleMidUnlock(t *testing.T) {
 	st := &state{}
+	heapState = st // entries name it by address: it must not live on the stack, which moves
+	st.id.Store(5)
+	st.tag = tagOf(addrOf(st), 5)
 	st.holder.Store(2) // goroutine 2 took the lock after 1 really unlocked it
 	record := func(g int64) gstate {
 		s := newSlot(g, false)
-		s.held[0], s.n = entry{st: st}, 1
+		s.held[0], s.n = entry{addr: addrOf(st), inst: 5}, 1
 		return copyOut(s)
 	}
 	g1, g2 := record(1), record(2)
@@ -62,3 +68,7 @@ func TestSettleMidUnlock(t *testing.T) {
 		t.Errorf("settled %+v, unsettled %v; want only goroutine 2 settled", settled, unsettled)
 	}
 }
+
+// heapState makes a test's state escape to the heap, as ensure makes every
+// instance's.
+var heapState *state

@@ -79,12 +79,12 @@ func (r *recorder) deadlockLoop(quit <-chan struct{}, done chan<- struct{}) {
 // locks, in wait-for order, or nil.
 func waitCycle(gs []gstate) []gstate {
 	byID := map[int64]int{}
-	readers := map[*state][]int64{}
+	readers := map[lref][]int64{}
 	for i := range gs {
 		byID[gs[i].id] = i
 		for _, e := range gs[i].held {
-			if e.read {
-				readers[e.st] = append(readers[e.st], gs[i].id)
+			if e.read() {
+				readers[e.ref()] = append(readers[e.ref()], gs[i].id)
 			}
 		}
 	}
@@ -95,17 +95,17 @@ func waitCycle(gs []gstate) []gstate {
 			continue
 		}
 		var on []int64
-		if h := w.st.holder.Load(); h != 0 {
-			on = append(on, h)
+		if d, ok := peek(w.ref()); ok && d.holder != 0 {
+			on = append(on, d.holder)
 		}
-		if w.read {
+		if w.read() {
 			for j := range gs {
-				if gs[j].wait != nil && gs[j].wait.st == w.st && !gs[j].wait.read {
+				if gs[j].wait != nil && gs[j].wait.ref() == w.ref() && !gs[j].wait.read() {
 					on = append(on, gs[j].id)
 				}
 			}
 		} else {
-			on = append(on, readers[w.st]...)
+			on = append(on, readers[w.ref()]...)
 		}
 		for _, id := range on {
 			if j, ok := byID[id]; ok && j != i && gs[j].wait != nil {
@@ -170,7 +170,7 @@ func sameWaits(a, b []gstate) bool {
 	}
 	for _, g := range b {
 		w, ok := since[g.id]
-		if !ok || w.st != g.wait.st || w.since != g.wait.since {
+		if !ok || w.ref() != g.wait.ref() || w.since != g.wait.since {
 			return false
 		}
 	}
@@ -193,7 +193,7 @@ func (r *recorder) deadlock(cyc []gstate) {
 			b.WriteString("\n\n")
 		}
 	}
-	r.emit(&event.Event{Kind: event.KindDeadlock, Goroutines: goroutinesOf(cyc), Dump: b.String()}, statesOf(nil, cyc)...)
+	r.emit(&event.Event{Kind: event.KindDeadlock, Goroutines: goroutinesOf(cyc), Dump: b.String()}, refsOf(nil, cyc)...)
 	if r.block {
 		return
 	}

@@ -106,7 +106,7 @@ func waitDeadlock(t *testing.T, x *Rec) event.Event {
 				return ev
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // polls for the detector's verdict, which takes its settle and confirm delays
 	}
 	t.Fatal("no deadlock event within 5s")
 	return event.Event{}

@@ -142,7 +142,10 @@
 // An acquisition first tries TryLock. Only when that fails does it record
 // "waiting since" in its slot and read the clock before and after blocking,
 // adding to per-class contention counts with atomics. One acquisition in 64
-// per slot reads the clock to time its hold. A goroutine writes KindStats at
+// reads the clock to time its hold, picked on the fast path by a hash of its
+// record's section count (so that no regular pattern of locks always misses
+// or always hits the sample) and timed just after the acquisition's
+// section, in one of its own (stamp). A goroutine writes KindStats at
 // most every 250ms while the numbers change; Main and Exit write the last.
 // Hold start times of unsampled acquisitions are not known (Since is 0).
 //
@@ -166,11 +169,24 @@
 // the Go runtime's goroutine leak profile twice (leak.go) so that the dump
 // marks the proved ones "(leaked)"; KindTest marks the end. While the
 // target runs, the leak profile is queried every second and newly proved
-// goroutines are written at once; every snapshot queries it first. Known
-// gap: held-list entries point at the lock's state inside the user's
-// Mutex, so a goroutine blocked on an instrumented lock (or on a channel
-// kept by the struct holding one) stays reachable and is never proved,
-// only reported as still blocked.
+// goroutines are written at once; every snapshot queries it first.
+//
+// # Reachability
+//
+// The leak profile proves a goroutine leaked only when what it blocks on is
+// unreachable from runnable goroutines, so the runtime's tables keep no
+// user lock reachable: held-list and wait entries name an instance by the
+// address of its state (a uintptr, which the garbage collector does not
+// trace) and its ID, and copy its class; KindInstance's "described" marks
+// live in a recorder table. A lock can then be freed while an entry still
+// names it (its holder ended, or dropped it while holding it), and its
+// memory reused: the fast path only compares addresses, the general path
+// addresses and IDs, and everything else reads another goroutine's
+// instance through peek, which checks the ID and a tag (a hash of address
+// and ID, set once) before and after reading, and never keeps the derived
+// pointer where the collector would find it. Go's heap memory stays mapped,
+// so such a read is safe. Every instance escapes to the heap (see ensure):
+// a goroutine stack moves, and an address must stay its lock's.
 //
 // # Deadlocks
 //

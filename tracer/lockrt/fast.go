@@ -17,78 +17,102 @@ package lockrt
 // records the acquisition the general way. Its common path makes no call,
 // so that nothing is spilled to the stack: each store before the next
 // locked instruction makes that instruction wait longer. An acquisition
-// whose hold is to be timed (one in sampleEvery) takes the general path,
-// which reads the clock.
+// whose hold is to be timed (sampled) is timed afterwards, by stamp.
 //
 //go:norace
 func (r *recorder) fastLock(s *slot, q uint32, g int64, st *state, p uint64, read, try bool) {
-	if s == nil || !s.open() || s.n >= maxHeld || (s.count+1)%sampleEvery == 0 {
+	if s == nil || !s.open() || s.n >= maxHeld {
 		r.lockedSlow(s, q, g, st, p, read, try)
 		return
 	}
 	n := s.n // only after open: another goroutine may have been inside
-	class := st.class
+	class, a := st.class, addrOf(st)
 	var key uint64
 	if n == 0 {
 		key = firstKey(class, read, try)
 	} else {
 		held := s.held[:n]
 		for i := range held {
-			if held[i].st == st || held[i].st.class == class { // misuse or a same-class pair
+			if held[i].addr == a || held[i].class == class { // misuse or a same-class pair
 				r.lockedSlow(s, q, g, st, p, read, try)
 				return
 			}
 		}
-		// chainKey: held[n-1] has a key, so this is a hash
-		key = mix(held[n-1].chain, stepOf(class, read, try))
-		if r.chains.get(key) < 0 { // a new chain: an edge event
-			r.lockedSlow(s, q, g, st, p, read, try)
-			return
+		// chainKey: held[n-1] has a key, so this is a hash, unless it is
+		// the record's last extension, whose key is known to be seen
+		base, step := chainAt(held, int(n-1)), stepOf(class, read, try)
+		if base == s.memoBase && step == s.memoStep {
+			key = s.memoKey
+		} else {
+			key = mix(base, step)
+			if r.chains.get(key) < 0 { // a new chain: an edge event
+				r.lockedSlow(s, q, g, st, p, read, try)
+				return
+			}
+			s.memoBase, s.memoStep, s.memoKey = base, step, key
 		}
 	}
-	s.count++
 	e := &s.held[n&(maxHeld-1)]
-	e.st, e.chain, e.since, e.site = st, key, 0, int32(uint32(p))
-	e.read, e.try, e.sampled = read, try, false
+	e.addr, e.inst, e.chain = a, st.id.Load(), key
+	e.setSite(p, class)
+	e.mode = modeOf(read, try, false)
 	s.n = n + 1
 	s.leave(q)
 	if !read {
 		releaseI64(&st.holder, g)
 	}
+	if sampled(q) {
+		stamp(s, n, a)
+	}
+}
+
+// stamp times the hold of the entry for the instance at address a that
+// the owner of s has just pushed at index n, in a section of its own:
+// reading the clock in the acquisition's section would put a call on the
+// path of every acquisition, and with it spills. It does nothing if the
+// entry is gone (another goroutine released the lock meanwhile).
+//
+//go:noinline
+//go:norace
+func stamp(s *slot, n int32, a uintptr) {
+	t := now()
+	q := s.seq.Load()
+	s.seq.Store(q + 1) // sequentially consistent: the section's barrier
+	if s.open() && s.n == n+1 && s.held[n].addr == a {
+		e := &s.held[n]
+		e.since = t
+		e.mode |= mSampled | mTimed
+	}
+	s.leave(q)
 }
 
 // first reports whether an acquisition in the open section of s can take
 // fastLock's commonest case, pushFirst: nothing held, and the hold not to
 // be timed.
-func (s *slot) first() bool {
-	return s.open() && s.n == 0 && (s.count+1)%sampleEvery != 0
+func (s *slot) first(q uint32) bool {
+	return s.open() && s.n == 0 && !sampled(q)
 }
 
-// pushFirst is fastLock's commonest case, small enough to inline: an
-// acquisition of st, not tried, at packed site p, by g, in the open section
-// q of g's record s, for which first held. mode is 2 for a read lock, else
-// 0 (stepOf's bits).
+// pushFirst is fastLock's commonest case, small enough to inline: it
+// pushes an acquisition of st, whose ID is id, not tried, at packed site p,
+// in an open section of the record s, for which first held. mode is mRead
+// for a read lock, else 0. The caller then leaves the section and, for a
+// write lock, marks the holder.
 //
 //go:norace
-func (s *slot) pushFirst(q uint32, g int64, st *state, p uint64, mode uint64) {
-	s.count++
-	e := &s.held[0]
-	// The chain key is firstKey's, written out: pushFirst must stay inlinable.
-	e.st, e.chain, e.since, e.site = st, uint64(uint32(st.class))<<2|mode|1<<63, 0, int32(uint32(p))
-	e.read, e.try, e.sampled = mode != 0, false, false
+func (s *slot) pushFirst(st *state, id int64, p uint64, mode uint8) {
+	e := &s.held[0] // its chain key is derived (chainAt), its since unset
+	e.addr, e.inst, e.mode = addrOf(st), id, mode
+	e.setSite(p, st.class)
 	s.n = 1
-	s.leave(q)
-	if mode == 0 {
-		releaseI64(&st.holder, g)
-	}
 }
 
 // popTop is fastPop's commonest case, small enough to inline: st's entry
-// in the read or write mode on top, its hold not timed. It reports false,
-// having done nothing, in any other case.
+// on top, in mode (mRead for a read lock, else 0), its hold not timed. It
+// reports false, having done nothing, in any other case.
 //
 //go:norace
-func (s *slot) popTop(q uint32, st *state, read bool) bool {
+func (s *slot) popTop(q uint32, st *state, mode uint8) bool {
 	if !s.open() {
 		return false
 	}
@@ -99,10 +123,9 @@ func (s *slot) popTop(q uint32, st *state, read bool) bool {
 		return false
 	}
 	e := &s.held[n]
-	if e.st != st || e.read != read || e.sampled {
+	if e.addr != addrOf(st) || e.mode != mode {
 		return false
 	}
-	e.st = nil
 	s.n = n
 	s.leave(q)
 	return true
@@ -137,18 +160,34 @@ func (r *recorder) fastPop(s *slot, q uint32, st *state, read bool) bool {
 		return false
 	}
 	e := &s.held[n&(maxHeld-1)]
-	if e.st != st || e.read != read {
+	if e.addr != addrOf(st) || e.read() != read {
 		s.leave(q)
 		return false
 	}
-	sampled, since, site := e.sampled, e.since, e.site
-	e.st = nil // do not keep the instance reachable
+	sampled, since, site := e.sampled(), e.since, e.site
 	s.n = n
 	s.leave(q)
 	if sampled {
 		r.heldSince(st.class, site, since)
 	}
 	return true
+}
+
+// popOwn is what a release by the holder of st does when popTop declines:
+// fastPop, else the general way. It takes only what the release keeps
+// live across its real unlock, whose barrier waits for every store before
+// it, spills included.
+//
+//go:noinline
+func popOwn(s *slot, q uint32, st *state, read bool) {
+	r := cur.Load()
+	if r == nil { // recording stopped meanwhile (tests)
+		s.leave(q)
+		return
+	}
+	if !r.fastPop(s, q, st, read) {
+		r.unlockSlow(s.owner, st)
+	}
 }
 
 // heldSince adds a sampled hold of class, acquired at site at time since,
@@ -173,7 +212,7 @@ func onTop(s *slot, st *state, read bool) bool {
 		return false
 	}
 	e := &s.held[n]
-	return e.st == st && e.read == read
+	return e.addr == addrOf(st) && e.read() == read
 }
 
 // unlockSlow pops st's write entry from g's record the general way, after

@@ -1,6 +1,7 @@
 package lockrt
 
 import (
+	"reflect"
 	"runtime"
 	"sync"
 )
@@ -138,3 +139,82 @@ func contains(s []uintptr, v uintptr) bool {
 	}
 	return false
 }
+
+// Goroutine creation sites.
+//
+// A lock-leak whose goroutine has ended can no longer be looked up in a
+// goroutine dump, so its record keeps where the goroutine was created: the
+// PC of its go statement, which the runtime keeps in the g struct (gopc)
+// and prints as "created by" in dumps. Its offset, like the goid's, is
+// discovered: the words of g that are PCs inside the function whose go
+// statement started the goroutine, intersected over several fresh
+// goroutines, must leave exactly one offset. Otherwise creation sites are
+// not recorded.
+
+// maxGopcWords bounds the words of g examined for gopc: 448 bytes, inside
+// the g struct (see maxGWords).
+const maxGopcWords = 56
+
+var (
+	gopcOnce sync.Once
+	gopcOff  uintptr // byte offset of gopc in g; 0: not known
+)
+
+// gopcOffset returns the discovered offset of the gopc field, or 0.
+func gopcOffset() uintptr {
+	gopcOnce.Do(func() { gopcOff = discoverGopc() })
+	return gopcOff
+}
+
+// creatorPC returns the PC of the go statement that started the running
+// goroutine, or 0 if it is not known.
+func creatorPC() uintptr {
+	if gopcOff == 0 {
+		return 0
+	}
+	return uintptr(gword(gopcOff))
+}
+
+// discoverGopc returns the gopc offset, or 0 if it cannot be established.
+func discoverGopc() uintptr {
+	if !gwordOK {
+		return 0
+	}
+	self := runtime.FuncForPC(reflectPC(discoverGopc)).Name()
+	var cands []uintptr
+	for i := 0; i < probes; i++ {
+		ch := make(chan []uintptr)
+		go func() { ch <- pcWordsIn(self) }()
+		got := <-ch
+		if i == 0 {
+			cands = got
+			continue
+		}
+		var keep []uintptr
+		for _, c := range cands {
+			if contains(got, c) {
+				keep = append(keep, c)
+			}
+		}
+		cands = keep
+	}
+	if len(cands) != 1 || cands[0] == 0 {
+		return 0
+	}
+	return cands[0]
+}
+
+// pcWordsIn returns the offsets of the running goroutine's g words that
+// are PCs of the function named fn.
+func pcWordsIn(fn string) []uintptr {
+	var out []uintptr
+	for w := uintptr(0); w < maxGopcWords; w++ {
+		if f := runtime.FuncForPC(uintptr(gword(w * 8))); f != nil && f.Name() == fn {
+			out = append(out, w*8)
+		}
+	}
+	return out
+}
+
+// reflectPC returns the entry PC of the function f.
+func reflectPC(f func() uintptr) uintptr { return reflect.ValueOf(f).Pointer() }

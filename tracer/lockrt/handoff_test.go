@@ -2,6 +2,7 @@ package lockrt_test
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,34 +19,36 @@ import (
 // list still holds, because another goroutine will unlock it, waits like Go
 // does: no double lock, no exit. The modes are the repros of
 // docs/real-world.md problem 1 and the same with the unlocking goroutine
-// woken by a timer channel or started by a timer.
+// woken by a timer channel or started by a timer, once the test goroutine
+// is parked (the timers' delays are what those two modes test, not an
+// ordering).
 func TestHandoffNotDoubleLock(t *testing.T) {
 	switch os.Getenv(childEnv) {
 	case "mutex":
 		var mu lockrt.Mutex
 		mu.LockAt(lockrt.Pack(1, 1))
-		go func() { time.Sleep(50 * time.Millisecond); mu.Unlock() }()
+		go afterParked("sync.Mutex.Lock", mu.Unlock)
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
 	case "rwmutex":
 		var mu lockrt.RWMutex
 		mu.RLockAt(lockrt.Pack(1, 1))
-		go func() { time.Sleep(50 * time.Millisecond); mu.RUnlock() }()
+		go afterParked("sync.RWMutex.Lock", mu.RUnlock)
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
 	case "timer-channel":
 		var mu lockrt.Mutex
 		mu.LockAt(lockrt.Pack(1, 1))
-		go func() { <-time.After(300 * time.Millisecond); mu.Unlock() }()
+		go afterParked("sync.Mutex.Lock", func() { <-time.After(300 * time.Millisecond); mu.Unlock() })
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
 	case "afterfunc":
 		var mu lockrt.Mutex
 		mu.LockAt(lockrt.Pack(1, 1))
-		time.AfterFunc(50*time.Millisecond, mu.Unlock)
+		go afterParked("sync.Mutex.Lock", func() { time.AfterFunc(50*time.Millisecond, mu.Unlock) })
 		mu.LockAt(lockrt.Pack(1, 2))
 		mu.Unlock()
 		return
@@ -155,4 +158,15 @@ func TestHandoffDeepReadLocks(t *testing.T) {
 		mu.LockAt(lockrt.Pack(8, 2))
 		mu.Unlock()
 	})
+}
+
+// afterParked calls f once some goroutine is parked in state, as goroutine
+// dumps name it ("sync.Mutex.Lock"): the handshake with a goroutine that
+// blocks in a lock, which no channel can give.
+func afterParked(state string, f func()) {
+	buf := make([]byte, 1<<20)
+	for !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "["+state) {
+		runtime.Gosched()
+	}
+	f()
 }

@@ -15,7 +15,7 @@ import (
 func (r *recorder) doubleLock(a *acq, stk []event.Frame) {
 	r.emit(&event.Event{Kind: event.KindDoubleLock, Goroutine: a.g,
 		Held: locksOf(a.held), Acq: a.acqLock(), Stack: stk},
-		append(statesOf(nil, []gstate{{held: a.held}}), a.st)...)
+		append(refsOf(nil, []gstate{{held: a.held}}), refOf(a.st))...)
 	if r.block {
 		return
 	}
@@ -31,7 +31,7 @@ func (r *recorder) doubleLock(a *acq, stk []event.Frame) {
 func (r *recorder) recursiveRLock(a *acq) {
 	first := int32(0)
 	for i := range a.held {
-		if a.held[i].st == a.st {
+		if a.held[i].is(a.st) {
 			first = a.held[i].site
 			break
 		}
@@ -46,7 +46,7 @@ func (r *recorder) recursiveRLock(a *acq) {
 	}
 	r.emit(&event.Event{Kind: event.KindRecursiveRLock, Goroutine: a.g,
 		Held: locksOf(a.held), Acq: a.acqLock(), Stack: stack()},
-		append(statesOf(nil, []gstate{{held: a.held}}), a.st)...)
+		append(refsOf(nil, []gstate{{held: a.held}}), refOf(a.st))...)
 }
 
 // unlockOfUnlocked reports an Unlock or RUnlock of a lock that is not held,
@@ -58,7 +58,7 @@ func (r *recorder) unlockOfUnlocked(st *state, read bool) {
 		l.Mode = event.Read
 	}
 	r.emit(&event.Event{Kind: event.KindUnlockOfUnlocked, Goroutine: r.goid(),
-		Acq: &l, Stack: stack()}, st)
+		Acq: &l, Stack: stack()}, refOf(st))
 }
 
 // sayDepth reports, once, a held list deeper than maxHeld.

@@ -21,8 +21,13 @@ const childEnv = "LOCKRT_TEST_CHILD"
 // exit code.
 func child(t *testing.T, test, mode string, env ...string) ([]event.Event, string, int) {
 	t.Helper()
+	return runChild(t, exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1"), mode, env...)
+}
+
+// runChild runs cmd, a test of this package, as child does.
+func runChild(t *testing.T, cmd *exec.Cmd, mode string, env ...string) ([]event.Event, string, int) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "events.jsonl")
-	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
 	cmd.Env = append(os.Environ(), childEnv+"="+mode, "LOCKSCOPE_EVENTS="+path)
 	cmd.Env = append(cmd.Env, env...)
 	var stderr bytes.Buffer

@@ -35,12 +35,21 @@ func (m *Mutex) lockAt(r *recorder, p uint64) {
 		m.mu.Lock()
 		return
 	}
-	if m.st.id.Load() > 0 && r.goidOff != 0 {
-		g := fastGoid()
+	// The goroutine ID first, and r loaded again after it, so that only m
+	// and p are live across the call: each is a spill, a store that the
+	// barrier of TryLock waits for.
+	g := fastGoid()
+	if r = cur.Load(); r == nil { // stopped meanwhile (tests)
+		m.mu.Lock()
+		return
+	}
+	if id := m.st.id.Load(); id > 0 && r.goidOff != 0 {
 		if s, q := r.enter(g); s != nil {
 			if m.mu.TryLock() { // a full barrier between enter and open
-				if s.first() {
-					s.pushFirst(q, g, &m.st, p, 0) // nothing held: no chain to check
+				if s.first(q) {
+					s.pushFirst(&m.st, id, p, 0) // nothing held: no chain to check
+					s.leave(q)
+					releaseI64(&m.st.holder, g)
 					return
 				}
 				r.fastLock(s, q, g, &m.st, p, false, false)
@@ -91,21 +100,25 @@ func (m *Mutex) tryLockAt(r *recorder, p uint64) bool {
 // Unlock unlocks m, like sync.Mutex.Unlock. An Unlock of an unlocked Mutex
 // is recorded before the Go runtime ends the process.
 func (m *Mutex) Unlock() {
+	if cur.Load() == nil {
+		m.mu.Unlock()
+		return
+	}
+	// The goroutine ID first, while only m is live across the call: every
+	// value live across it is a store before the real Unlock's barrier.
+	g := fastGoid()
 	r := cur.Load()
-	if r == nil {
+	if r == nil { // stopped meanwhile (tests)
 		m.mu.Unlock()
 		return
 	}
 	st := &m.st
-	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == fastGoid() {
+	if h := st.holder.Load(); h != 0 && h == g && r.goidOff != 0 {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			m.mu.Unlock() // a full barrier between enter and fastPop's open
-			if s.popTop(q, st, false) {
-				return
-			}
-			if !r.fastPop(s, q, st, false) {
-				r.unlockSlow(h, st)
+			if !s.popTop(q, st, 0) {
+				popOwn(s, q, st, false)
 			}
 			return
 		}

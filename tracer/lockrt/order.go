@@ -23,7 +23,7 @@ func (r *recorder) newChain(key uint64) bool {
 // newPair reports whether holding h while acquiring a's instance (of the same
 // class) is new.
 func (r *recorder) newPair(h *entry, a *acq) bool {
-	k := mix(mix(uint64(h.st.id.Load()), modeBits(h.read, false)), uint64(a.st.id.Load()))
+	k := mix(mix(uint64(h.inst), modeBits(h.read(), false)), uint64(a.st.id.Load()))
 	k = mix(k, modeBits(a.read, a.try))
 	c, isNew, first := r.pairs.add(k)
 	if c < 0 && first {
@@ -46,8 +46,8 @@ func modeBits(read, try bool) uint64 {
 // writeEdge writes KindEdge for a new acquisition order.
 func (r *recorder) writeEdge(a *acq) {
 	others := r.collect(a.g, maxOthers)
-	sts := append(statesOf(nil, []gstate{{held: a.held}}), a.st)
-	sts = statesOf(sts, others)
+	sts := append(refsOf(nil, []gstate{{held: a.held}}), refOf(a.st))
+	sts = refsOf(sts, others)
 	r.emit(&event.Event{Kind: event.KindEdge, Goroutine: a.g,
 		Held: locksOf(a.held), Acq: a.acqLock(), Stack: stack(),
 		Others: goroutinesOf(others)}, sts...)

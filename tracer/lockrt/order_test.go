@@ -251,3 +251,25 @@ func TestRecursiveRLock(t *testing.T) {
 		t.Errorf("recursive-rlock event %+v", ev)
 	}
 }
+
+// TestNewExtensionAfterKnownOne: the fast path remembers the last chain
+// extension it found; another lock taken under the same held lock is a new
+// chain all the same.
+func TestNewExtensionAfterKnownOne(t *testing.T) {
+	rec := lockrt.StartRecording(t, false)
+	var a, b, c lockrt.Mutex
+	site := lockrt.Pack
+	c.LockAt(site(3, 3)) // identified, so that a->c takes the fast path
+	c.Unlock()
+	for i := 0; i < 3; i++ { // a->b, known after the first time
+		a.LockAt(site(1, 1))
+		b.LockAt(site(2, 2))
+		b.Unlock()
+		a.Unlock()
+	}
+	a.LockAt(site(1, 1))
+	c.LockAt(site(3, 3))
+	c.Unlock()
+	a.Unlock()
+	checkEdges(t, edges(t, rec), "1:1:w->2:2:w", "1:1:w->3:3:w")
+}

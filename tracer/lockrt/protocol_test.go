@@ -21,11 +21,11 @@ import (
 //go:norace
 func checkView(t *testing.T, g gstate) {
 	for i, e := range g.held {
-		if e.st == nil {
+		if e.addr == 0 || e.inst <= 0 {
 			t.Errorf("goroutine %d: entry %d has no instance: %+v", g.id, i, g.held)
 			return
 		}
-		if i > 0 && worker(e.st.class) && worker(g.held[i-1].st.class) && g.held[i-1].st.class >= e.st.class {
+		if i > 0 && worker(e.class) && worker(g.held[i-1].class) && g.held[i-1].class >= e.class {
 			t.Errorf("goroutine %d: torn or misordered list: %+v", g.id, g.held)
 			return
 		}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lockscope/lockscope/tracer/lockrt"
 )
@@ -32,13 +31,15 @@ func TestRaceStillReported(t *testing.T) {
 			m.Unlock()
 		}
 		shared := 0
+		done := make(chan struct{})
 		go func() {
 			shared = 1
 			lock(&a.mu, 1)
+			close(done)
 		}()
-		time.Sleep(20 * time.Millisecond)
 		lock(&b.mu, 2)
 		raceSink = shared
+		<-done // after the read, so that it orders nothing the detector checks
 		return
 	}
 	for _, mode := range []string{"static", "dynamic"} {

@@ -23,7 +23,7 @@ func now() int64 { return int64(time.Since(procStart)) }
 // recorder holds everything recording needs. One is created when recording
 // starts; tests create one per test.
 type recorder struct {
-	wmu imutex // guards w and the told flags of instances
+	wmu imutex // guards w
 	w   io.Writer
 
 	goidOff   uintptr // offset of goid in g (the package's goidOff, which fastGoid reads); 0: parse runtime.Stack
@@ -36,6 +36,7 @@ type recorder struct {
 	chains *table // chain keys seen
 	pairs  *table // same-class (held instance, new instance) pairs seen
 	once   *table // recursive-RLock site pairs reported
+	told   *table // instances described by KindInstance
 	pcs    *table // dynamic-site cache by caller PCs
 	pcSite []aI32
 	ords   *table // per-class instance counters
@@ -64,12 +65,13 @@ type options struct {
 func newRecorder(w io.Writer, o options) *recorder {
 	r := &recorder{w: w, fromStart: o.fromStart, block: o.block,
 		cells:  new([1 << slotBits]slotPtr),
-		chains: newTable(16), pairs: newTable(16), once: newTable(12),
+		chains: newTable(16), pairs: newTable(16), once: newTable(12), told: newTable(16),
 		pcs: newTable(14), ords: newTable(14), stats: newTable(12),
 		kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
 	r.pcSite = make([]aI32, len(r.pcs.keys))
 	r.ordN = make([]aI64, len(r.ords.keys))
 	r.cls = make([]classStats, len(r.stats.keys))
+	gopcOffset() // creation sites (creatorPC)
 	if !o.stackGoid {
 		r.goidOff = goidOffset()
 	}
@@ -129,7 +131,7 @@ func (r *recorder) goid() int64 {
 // uninstrumented (atom.go).
 //
 //go:norace
-func (r *recorder) emit(ev *event.Event, sts ...*state) {
+func (r *recorder) emit(ev *event.Event, refs ...lref) {
 	ev.Time = now()
 	b, err := event.Marshal(ev)
 	if err != nil {
@@ -137,13 +139,16 @@ func (r *recorder) emit(ev *event.Event, sts ...*state) {
 	}
 	r.wmu.Lock()
 	defer r.wmu.Unlock()
-	for _, st := range sts {
-		if st.told.Load() {
-			continue
+	for _, ref := range refs {
+		d, ok := peek(ref)
+		if !ok {
+			continue // freed: the analyzer names it by class
 		}
-		st.told.Store(true)
+		if c, isNew, _ := r.told.add(uint64(ref.inst)); c >= 0 && !isNew {
+			continue // told (when the table is full: told every time)
+		}
 		ib, err := event.Marshal(&event.Event{Kind: event.KindInstance, Time: ev.Time,
-			Inst: st.id.Load(), Class: st.class, Site: st.site, Ordinal: st.ord})
+			Inst: ref.inst, Class: d.class, Site: d.site, Ordinal: d.ord})
 		if err == nil {
 			r.write(ib)
 		}

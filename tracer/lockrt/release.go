@@ -151,10 +151,10 @@ func (r *recorder) handoff(st *state, site int32, read bool, holder int64) {
 	if !isNew {
 		return
 	}
-	e := entry{st: st, site: site, read: read}
+	e := entry{addr: addrOf(st), inst: st.id.Load(), class: st.class, site: site, mode: modeOf(read, false, false)}
 	l := lockOf(&e)
 	r.emit(&event.Event{Kind: event.KindHandoff, Goroutine: holder, Releaser: r.goid(),
-		Inst: l.Inst, Class: l.Class, Site: site, Acq: &l}, st)
+		Inst: l.Inst, Class: l.Class, Site: site, Acq: &l}, refOf(st))
 }
 
 // pop removes st's entry (read or write) from the locked record s and
@@ -183,7 +183,7 @@ func (r *recorder) popLocked(s *slot, st *state, read bool) (popped, bool) {
 		return popped{}, false
 	}
 	e := &s.held[i]
-	p := popped{since: e.since, site: e.site, sampled: e.sampled}
+	p := popped{since: e.since, site: e.site, sampled: e.sampled()}
 	s.n--
 	if i < int(s.n) { // out of order: close the gap and rechain above it
 		for j := i; j < int(s.n); j++ { // not copy: see atom.go
@@ -191,7 +191,7 @@ func (r *recorder) popLocked(s *slot, st *state, read bool) (popped, bool) {
 		}
 		rechain(s.held[:s.n], i)
 	}
-	s.held[s.n].st = nil // do not keep the instance reachable
+	s.held[s.n].addr = 0
 	return p, true
 }
 
@@ -212,7 +212,7 @@ func (r *recorder) timeHold(st *state, p popped) {
 // indexOf returns the newest entry of st in the read or write mode, or -1.
 func indexOf(s *slot, st *state, read bool) int {
 	for i := int(s.n) - 1; i >= 0; i-- {
-		if s.held[i].st == st && s.held[i].read == read {
+		if s.held[i].is(st) && s.held[i].read() == read {
 			return i
 		}
 	}
@@ -226,6 +226,6 @@ func indexOf(s *slot, st *state, read bool) int {
 func rechain(held []entry, i int) {
 	for ; i < len(held); i++ {
 		e := &held[i]
-		e.chain = chainKey(chainBelow(held, i), e.st.class, e.read, e.try)
+		e.chain = chainKey(chainBelow(held, i), e.class, e.read(), e.try())
 	}
 }

@@ -23,12 +23,18 @@ func (rw *RWMutex) lockAt(r *recorder, p uint64) {
 		rw.mu.Lock()
 		return
 	}
-	if rw.st.id.Load() > 0 && r.goidOff != 0 {
-		g := fastGoid()
+	g := fastGoid() // first, and r loaded again: see Mutex.lockAt
+	if r = cur.Load(); r == nil {
+		rw.mu.Lock()
+		return
+	}
+	if id := rw.st.id.Load(); id > 0 && r.goidOff != 0 {
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryLock() { // a full barrier between enter and open
-				if s.first() {
-					s.pushFirst(q, g, &rw.st, p, 0)
+				if s.first(q) {
+					s.pushFirst(&rw.st, id, p, 0)
+					s.leave(q)
+					releaseI64(&rw.st.holder, g)
 					return
 				}
 				r.fastLock(s, q, g, &rw.st, p, false, false)
@@ -45,12 +51,17 @@ func (rw *RWMutex) rlockAt(r *recorder, p uint64) {
 		rw.mu.RLock()
 		return
 	}
-	if rw.st.id.Load() > 0 && r.goidOff != 0 {
-		g := fastGoid()
+	g := fastGoid() // first, and r loaded again: see Mutex.lockAt
+	if r = cur.Load(); r == nil {
+		rw.mu.RLock()
+		return
+	}
+	if id := rw.st.id.Load(); id > 0 && r.goidOff != 0 {
 		if s, q := r.enter(g); s != nil {
 			if rw.mu.TryRLock() { // a full barrier between enter and open
-				if s.first() {
-					s.pushFirst(q, g, &rw.st, p, 2)
+				if s.first(q) {
+					s.pushFirst(&rw.st, id, p, mRead)
+					s.leave(q)
 					return
 				}
 				r.fastLock(s, q, g, &rw.st, p, true, false)
@@ -131,21 +142,23 @@ func (rw *RWMutex) TryLockAt(p uint64) bool {
 
 // Unlock unlocks rw for writing, like sync.RWMutex.Unlock.
 func (rw *RWMutex) Unlock() {
+	if cur.Load() == nil {
+		rw.mu.Unlock()
+		return
+	}
+	g := fastGoid() // first, and r loaded after it: see Mutex.Unlock
 	r := cur.Load()
 	if r == nil {
 		rw.mu.Unlock()
 		return
 	}
 	st := &rw.st
-	if h := st.holder.Load(); h != 0 && r.goidOff != 0 && h == fastGoid() {
+	if h := st.holder.Load(); h != 0 && h == g && r.goidOff != 0 {
 		if s, q := r.enter(h); s != nil { // the holder, on its table record
 			releaseI64(&st.holder, 0)
 			rw.mu.Unlock() // a full barrier between enter and fastPop's open
-			if s.popTop(q, st, false) {
-				return
-			}
-			if !r.fastPop(s, q, st, false) {
-				r.unlockSlow(h, st)
+			if !s.popTop(q, st, 0) {
+				popOwn(s, q, st, false)
 			}
 			return
 		}
@@ -195,19 +208,22 @@ func (rw *RWMutex) TryRLockAt(p uint64) bool {
 // RUnlock undoes one RLock, like sync.RWMutex.RUnlock. An RUnlock of an
 // unlocked RWMutex is recorded before the Go runtime ends the process.
 func (rw *RWMutex) RUnlock() {
+	if cur.Load() == nil {
+		rw.mu.RUnlock()
+		return
+	}
+	g := fastGoid() // first, and r loaded after it: see Mutex.Unlock
 	r := cur.Load()
 	if r == nil {
 		rw.mu.RUnlock()
 		return
 	}
 	st := &rw.st
-	var g int64
 	if r.goidOff != 0 {
-		g = fastGoid()
 		if s, q := r.enter(g); s != nil {
 			if onTop(s, st, true) { // a hint, confirmed after the barrier
 				rw.mu.RUnlock() // a full barrier between enter and fastPop's open
-				if s.popTop(q, st, true) {
+				if s.popTop(q, st, mRead) {
 					return
 				}
 				if !r.fastPop(s, q, st, true) {

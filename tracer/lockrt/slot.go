@@ -27,7 +27,7 @@ const (
 	slotBits    = 12
 	slotMask    = 1<<slotBits - 1
 	maxHeld     = 16 // held entries kept per goroutine; deeper ones are counted in drop
-	sampleEvery = 64 // one acquisition in sampleEvery per slot times its hold
+	sampleEvery = 64 // one acquisition in sampleEvery times its hold
 )
 
 // frozen states.
@@ -37,35 +37,86 @@ const (
 	retired = 2 // taken over or vacated: no longer the owner's record
 )
 
-// entry is one held (or wanted) lock.
+// entry is one held (or wanted) lock. It names the instance by address
+// and ID, and copies what the runtime needs of it, so that held lists keep
+// no user lock reachable and are read through only by peek (see
+// "Reachability" in doc.go).
 type entry struct {
-	st      *state
-	chain   uint64 // chain key of the held list up to and including this entry
-	since   int64  // ns since process start; 0 if not measured
-	site    int32
-	read    bool
-	try     bool
-	sampled bool // since was read for hold timing
+	addr  uintptr // the instance's state (addrOf); 0 in an unused entry
+	inst  int64   // the instance's ID: an address is reused once its lock is freed
+	chain uint64  // chain key of the held list up to and including this entry; see chainAt
+	since int64   // ns since process start, if mTimed
+	site  int32
+	class int32 // the instance's class
+	mode  uint8 // mRead, mTry, mSampled: one byte, one store
 }
+
+// entry mode bits; mRead and mTry are stepOf's.
+const (
+	mTry     = 1
+	mRead    = 2
+	mSampled = 4 // since was read for hold timing
+	mTimed   = 8 // since is set
+)
+
+// setSite sets the acquisition site from the packed site p and the
+// instance's class, which stores as one 8-byte write.
+func (e *entry) setSite(p uint64, class int32) {
+	v := uint64(uint32(p)) | uint64(uint32(class))<<32
+	e.site, e.class = int32(v), int32(v>>32)
+}
+
+func (e *entry) read() bool    { return e.mode&mRead != 0 }
+func (e *entry) try() bool     { return e.mode&mTry != 0 }
+func (e *entry) sampled() bool { return e.mode&mSampled != 0 }
+
+// modeOf returns the mode bits of an acquisition.
+func modeOf(read, try, sampled bool) uint8 {
+	var m uint8
+	if read {
+		m |= mRead
+	}
+	if try {
+		m |= mTry
+	}
+	if sampled {
+		m |= mSampled
+	}
+	return m
+}
+
+// is reports whether e is an entry of st, which is alive.
+func (e *entry) is(st *state) bool { return e.addr == addrOf(st) && e.inst == st.id.Load() }
+
+// ref names e's instance.
+func (e *entry) ref() lref { return lref{e.addr, e.inst} }
 
 // slot is one goroutine's held list.
 type slot struct {
-	seq    aU32   // odd while the owner is in a fast-path section; written only by the owner
-	frozen aU32   // thawed, frozen or retired; written only by a holder of spin
-	spin   aU32   // guards every field below against everyone but the owner's fast path
-	owner  int64  // goid of the owner; set at creation, never changed
-	spill  bool   // lives in the overflow map
-	waitOn bool   // wait is valid
-	n      int32  // entries in held
-	drop   int32  // acquisitions past maxHeld that were not recorded
-	count  uint32 // acquisitions, for hold sampling
-	wait   entry
-	held   [maxHeld]entry
-	_      [64]byte // keep the next record's seq off held's last cache line
+	seq    aU32    // odd while the owner is in a fast-path section; written only by the owner
+	frozen aU32    // thawed, frozen or retired; written only by a holder of spin
+	spin   aU32    // guards every field below against everyone but the owner's fast path
+	owner  int64   // goid of the owner; set at creation, never changed
+	gopc   uintptr // the owner's creation site (creatorPC); set at creation
+	spill  bool    // lives in the overflow map
+	waitOn bool    // wait is valid
+	n      int32   // entries in held
+	drop   int32   // acquisitions past maxHeld that were not recorded
+	count  uint32  // acquisitions on the general path, for hold sampling
+	// The last chain extension fastLock looked up and found: the key of
+	// chain memoBase extended by step memoStep (stepOf). The chain table
+	// only grows, so it stays found: a nested pair taken again skips the
+	// hash and the lookup.
+	memoBase, memoStep, memoKey uint64
+	wait                        entry
+	held                        [maxHeld]entry
+	_                           [64]byte // keep the next record's seq off held's last cache line
 }
 
 //go:norace
-func newSlot(g int64, spill bool) *slot { return &slot{owner: g, spill: spill} }
+func newSlot(g int64, spill bool) *slot {
+	return &slot{owner: g, gopc: creatorPC(), spill: spill} // only g creates its records
+}
 
 func (s *slot) lock() {
 	for !s.spin.CompareAndSwap(0, 1) {
@@ -87,6 +138,13 @@ func (r *recorder) enter(g int64) (*slot, uint32) {
 	releaseU32(&s.seq, q+1)
 	return s, q
 }
+
+// sampled reports whether an acquisition in the section that enter opened
+// with seq q is to have its hold timed: one section in sampleEvery, picked
+// by a multiplicative hash of the section count, so that no regular
+// pattern of locks and unlocks always misses the sample, nor always hits
+// it, and the fast path keeps no acquisition count of its own.
+func sampled(q uint32) bool { return (q>>1)*0x9e3779b9 < 1<<32/sampleEvery }
 
 // open reports, after the barrier that follows enter, whether the section
 // may touch the record: no other goroutine is inside it, nor will be until

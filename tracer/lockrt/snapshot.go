@@ -20,7 +20,7 @@ func (r *recorder) snapshot(reason string) {
 	writeTrace()    // likewise
 	gs, d, unsettled := r.cut()
 	r.emit(&event.Event{Kind: event.KindSnapshot, Reason: reason,
-		Goroutines: goroutinesOf(gs), Dump: d, Unsettled: unsettled}, statesOf(nil, gs)...)
+		Goroutines: goroutinesOf(gs), Dump: d, Unsettled: unsettled}, refsOf(nil, gs)...)
 }
 
 // cutTries bounds how often cut retries to settle every goroutine.

@@ -95,7 +95,7 @@ func (r *recorder) testEnd(name string, self int64) {
 		}
 	}
 	ended := endedHolders(r.collect(0, 0), all, self)
-	r.emit(&event.Event{Kind: event.KindTest, Test: name, Goroutine: self, Goroutines: goroutinesOf(ended)}, statesOf(nil, ended)...)
+	r.emit(&event.Event{Kind: event.KindTest, Test: name, Goroutine: self, Goroutines: goroutinesOf(ended)}, refsOf(nil, ended)...)
 }
 
 // endedHolders returns the goroutines of gs that hold locks but are not
