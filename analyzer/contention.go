@@ -295,7 +295,7 @@ func (p *pass) longHoldFinding(c findings.Contention, ls *lockUse, long int64) f
 	}
 	msg := fmt.Sprintf("%s was held for longer than the long-hold threshold of %s: %s.", c.Lock, findings.Duration(long), strings.Join(parts, "; "))
 	if sev == findings.Info {
-		msg += " No goroutine was seen waiting that long (hold times are sampled, one acquisition in 64), so this is a latency risk rather than observed harm."
+		msg += " No goroutine was seen waiting that long (hold times are sampled, one acquisition in 64 or fewer), so this is a latency risk rather than observed harm."
 	}
 	msg += holdersText(ls, c.Lock)
 	where := "its critical sections"

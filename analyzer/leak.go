@@ -96,8 +96,8 @@ func (p *pass) leakFinding(pr *proc, g event.Goroutine, l event.Lock, live *gote
 		f.Title = fmt.Sprintf("%s locked in %s is never unlocked: its goroutine ended holding it", name, findings.ShortFunc(site.Func))
 		f.Message = fmt.Sprintf("goroutine %d locked %s in %s and ended without unlocking it. Unless another goroutine unlocks it, every later Lock of it waits forever.", g.ID, pr.InstName(l), where)
 		if c := g.Created; c != nil { // the ended goroutine is in no dump: its origin is only here
-			f.Message += fmt.Sprintf(" The goroutine was created at %s:%d (%s).", c.File, c.Line, shortFunc(c.Func))
-			evs = append(evs, Evidence{Role: fmt.Sprintf("goroutine %d was created here", g.ID), Goroutine: g.ID, Stack: []Frame{Frame(*c)}})
+			f.Message += fmt.Sprintf(" The goroutine was created at %s.", location(findings.Frame(*c)))
+			evs = append(evs, findings.Evidence{Role: fmt.Sprintf("goroutine %d was created here", g.ID), Goroutine: g.ID, Stack: []findings.Frame{findings.Frame(*c)}})
 		}
 	} else {
 		state = "alive"

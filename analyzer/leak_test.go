@@ -20,7 +20,7 @@ func TestLockLeakEndedCreatedAt(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("got %d leak findings, want 1: %+v", len(got), got)
 	}
-	if !strings.Contains(got[0].Message, "created at /mod/pool.go:42") {
+	if !strings.Contains(got[0].Message, "created at app.(*Pool).spawn (pool.go:42)") {
 		t.Errorf("message does not say where the goroutine was created: %q", got[0].Message)
 	}
 	found := false

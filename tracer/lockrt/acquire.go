@@ -245,7 +245,7 @@ func stepOf(class int32, read, try bool) uint64 {
 //go:norace
 func (a *acq) push(s *slot, since int64) {
 	s.count++
-	sampled := s.count%sampleEvery == 0
+	sampled := s.count&(sampleEvery-1) == 0
 	if sampled && since == 0 {
 		since = now()
 	}

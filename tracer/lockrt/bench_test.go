@@ -212,6 +212,7 @@ func BenchmarkInterleaved(b *testing.B) {
 					b.ReportMetric(p10[i]/p10[0], name+"/sync")
 				}
 			}
+			b.ReportMetric(float64(lockrt.SampleEvery()), "acquisitions/timed-hold")
 		})
 	}
 }

@@ -142,7 +142,9 @@
 // An acquisition first tries TryLock. Only when that fails does it record
 // "waiting since" in its slot and read the clock before and after blocking,
 // adding to per-class contention counts with atomics. One acquisition in 64
-// reads the clock to time its hold, picked on the fast path by a hash of its
+// reads the clock to time its hold (fewer, down to one in 1024, where a
+// clock read is slow, so that timing costs an acquisition at most 0.15 ns
+// on average; LOCKSCOPE_SAMPLE_EVERY=N sets it), picked on the fast path by a hash of its
 // record's section count (so that no regular pattern of locks always misses
 // or always hits the sample) and timed just after the acquisition's
 // section, in one of its own (stamp). A goroutine writes KindStats at

@@ -126,3 +126,9 @@ const MaxWalk = maxWalk
 
 // SlowSites counts the dynamic sites found with runtime.Callers.
 func (x *Rec) SlowSites() int64 { return x.r.slowSites.Load() }
+
+// SampleEvery is how many acquisitions there are to one timed hold.
+func SampleEvery() int { return int(sampleEvery) }
+
+// CalibrateSampling sets the sampling rate as init does.
+func CalibrateSampling(env string) { calibrateSampling(env) }

@@ -100,6 +100,7 @@ func stop(r *recorder) {
 }
 
 func init() {
+	calibrateSampling(os.Getenv("LOCKSCOPE_SAMPLE_EVERY"))
 	path := os.Getenv("LOCKSCOPE_EVENTS")
 	if path == "" {
 		return

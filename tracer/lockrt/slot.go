@@ -2,6 +2,8 @@ package lockrt
 
 import (
 	"runtime"
+	"slices"
+	"strconv"
 )
 
 // Per-goroutine held-lock state.
@@ -24,10 +26,9 @@ import (
 // ever accessed under their spin lock.
 
 const (
-	slotBits    = 12
-	slotMask    = 1<<slotBits - 1
-	maxHeld     = 16 // held entries kept per goroutine; deeper ones are counted in drop
-	sampleEvery = 64 // one acquisition in sampleEvery times its hold
+	slotBits = 12
+	slotMask = 1<<slotBits - 1
+	maxHeld  = 16 // held entries kept per goroutine; deeper ones are counted in drop
 )
 
 // frozen states.
@@ -144,7 +145,37 @@ func (r *recorder) enter(g int64) (*slot, uint32) {
 // by a multiplicative hash of the section count, so that no regular
 // pattern of locks and unlocks always misses the sample, nor always hits
 // it, and the fast path keeps no acquisition count of its own.
-func sampled(q uint32) bool { return (q>>1)*0x9e3779b9 < 1<<32/sampleEvery }
+func sampled(q uint32) bool { return (q>>1)*0x9e3779b9 < sampleBelow }
+
+// How often holds are timed. A timed hold reads the clock twice; where
+// that is slow (a hypervisor that traps the CPU's timestamp counter makes a
+// read cost 30-50 ns) the rate drops, so that timing costs every
+// acquisition at most sampleBudget on average. It is set once, by init,
+// before any lock is used, and read-only after.
+var (
+	sampleEvery uint32 = minSampleEvery // a power of two
+	sampleBelow uint32 = 1 << 32 / minSampleEvery
+)
+
+const (
+	minSampleEvery = 64
+	maxSampleEvery = 1024
+	sampleBudget   = 0.15 // ns of clock reads per acquisition, on average
+)
+
+// calibrateSampling sets the sampling rate from what a clock read costs
+// here, or from LOCKSCOPE_SAMPLE_EVERY (a power of two from 1 to 1024).
+func calibrateSampling(env string) {
+	n := uint32(minSampleEvery)
+	if v, err := strconv.Atoi(env); err == nil && v >= 1 && v <= maxSampleEvery && v&(v-1) == 0 {
+		n = uint32(v)
+	} else {
+		for 2*clockCost()/float64(n) > sampleBudget && n < maxSampleEvery {
+			n *= 2
+		}
+	}
+	sampleEvery, sampleBelow = n, uint32(uint64(1<<32)/uint64(n))
+}
 
 // open reports, after the barrier that follows enter, whether the section
 // may touch the record: no other goroutine is inside it, nor will be until
@@ -346,4 +377,22 @@ func (r *recorder) eachSlot(f func(s *slot) bool) {
 			return
 		}
 	}
+}
+
+// clockCost is what one clock read costs here, in nanoseconds: the median
+// of five batches, so that one preempted batch does not decide.
+func clockCost() float64 {
+	const batches, reads = 5, 400
+	var costs [batches]float64
+	var sink int64
+	for b := range costs {
+		t0 := now()
+		for range reads {
+			sink += now()
+		}
+		costs[b] = float64(now()-t0) / reads
+	}
+	_ = sink
+	slices.Sort(costs[:])
+	return costs[batches/2]
 }

@@ -60,7 +60,7 @@ func TestContentionStats(t *testing.T) {
 	rec.WaitFor(1)
 	m.Unlock()
 	<-done
-	for i := 0; i < 200; i++ { // hold samples: one in 64 per slot
+	for range 4 * lockrt.SampleEvery() { // hold samples: one in SampleEvery per slot
 		m.LockAt(lockrt.Pack(9, 3))
 		m.Unlock()
 	}
@@ -73,5 +73,23 @@ func TestContentionStats(t *testing.T) {
 	if len(last) != 1 || last[0].Class != 9 || last[0].Contended != 1 || last[0].WaitNs <= 0 ||
 		last[0].MaxWaitNs != last[0].WaitNs || last[0].HoldSamples < 3 || last[0].MaxHoldSite == 0 {
 		t.Errorf("stats %+v", last)
+	}
+}
+
+// TestSamplingRate: the rate is a power of two within its bounds, the
+// environment sets it, and a malformed setting falls back to calibration.
+func TestSamplingRate(t *testing.T) {
+	defer lockrt.CalibrateSampling("")
+	for env, want := range map[string]int{"1": 1, "256": 256, "1024": 1024} {
+		lockrt.CalibrateSampling(env)
+		if got := lockrt.SampleEvery(); got != want {
+			t.Errorf("LOCKSCOPE_SAMPLE_EVERY=%s: one in %d, want %d", env, got, want)
+		}
+	}
+	for _, env := range []string{"", "100", "0", "4096", "x"} {
+		lockrt.CalibrateSampling(env)
+		if n := lockrt.SampleEvery(); n < 64 || n > 1024 || n&(n-1) != 0 {
+			t.Errorf("LOCKSCOPE_SAMPLE_EVERY=%q: one in %d, want a power of two in [64, 1024]", env, n)
+		}
 	}
 }
