@@ -387,7 +387,7 @@ func clockCost() float64 {
 	var sink int64
 	for b := range costs {
 		t0 := now()
-		for range reads {
+		for i := 0; i < reads; i++ {
 			sink += now()
 		}
 		costs[b] = float64(now()-t0) / reads

@@ -32,3 +32,16 @@ func TestOnNextGo(t *testing.T) {
 		t.Fatalf("go test on %s ran nothing:\n%s", nextGo, out)
 	}
 }
+
+// TestRuntimeLanguage: targets compile the runtime as go1.21 code whatever
+// their go line (tracer/instrument marks every file //go:build go1.21), so
+// it must not use a later language feature; a range over an integer once
+// slipped in and only the end-to-end tests caught it.
+func TestRuntimeLanguage(t *testing.T) {
+	t.Parallel()
+	const rt = "github.com/lockscope/lockscope/tracer/..."
+	out, err := exec.Command("go", "build", "-gcflags="+rt+"=-lang=go1.21", "github.com/lockscope/lockscope/tracer/lockrt").CombinedOutput()
+	if err != nil {
+		t.Fatalf("the lock runtime is not go1.21 code: %v\n%s", err, out)
+	}
+}
