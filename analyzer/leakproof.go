@@ -131,11 +131,11 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 	if g.proven {
 		conf = findings.Proven
 	} else if reason == gtrace.ReasonSelect {
-		// As at exit (blocked.go): an unproved select is as often a loop
-		// on a ticker nobody stopped as a goroutine that can never go on.
-		sev = findings.Warning
-		title = fmt.Sprintf("%s left %s parked in select in %s", who, n, findings.ShortFunc(key.Func))
-		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped."
+		// Unlike a select parked when a whole program exits (blocked.go),
+		// a goroutine a test started and left running is that test's
+		// leak, as goleak counts it, even when a ticker keeps it waking.
+		title = fmt.Sprintf("%s left %s running in select in %s", who, n, findings.ShortFunc(key.Func))
+		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped: stop it in t.Cleanup."
 	}
 	var evs []findings.Evidence
 	for i, b := range gs {

@@ -54,9 +54,6 @@ func TestLeakCorpus(t *testing.T) {
 			continue
 		}
 		want := findings.Error
-		if name == "TestLeakTickerLoop" {
-			want = findings.Warning // an unproved select: maybe a ticker loop nobody stopped
-		}
 		for _, f := range fs {
 			if f.Severity != want || !strings.Contains(f.Title, name) {
 				t.Errorf("%s: finding %s %q, want %s titled with the test", name, f.Severity, f.Title, want)
