@@ -26,7 +26,7 @@ func Analyze(in *Input) (*findings.Result, error) {
 // analyzeOnce is Analyze without the per-run evidence (explore.go).
 func analyzeOnce(in *Input, tr traces) (*findings.Result, error) {
 	p := &pass{Input: in, Model: newModel(in), traces: tr}
-	all, done, err := runChecks(p)
+	all, done, err := runChecks(p, checks)
 	if err != nil {
 		return nil, err
 	}

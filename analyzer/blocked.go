@@ -55,17 +55,21 @@ func (p *pass) traceWarning(pr *proc) string {
 // runForever reports goroutines still blocked when a process ended or was
 // stopped, grouped by blocking stack.
 func runForever(p *pass, deps results) ([]findings.Finding, any, error) {
-	holders := deps[mixedCheck].(chainHolders)
+	explained := deps[mixedCheck].(mixedExplained)
 	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		if w := p.traceWarning(pr); w != "" {
 			p.Warn("%s: %s", pr.Label(), w)
 		}
-		// Mixed deadlocks among goroutines parked at exit are reported
-		// here, as one mixed-deadlock each, and their goroutines are not
-		// blocked forever on their own (leakmixed.go).
-		mixed, inMixed := p.mixedFindings(pr, holders)
-		out = append(out, mixed...)
+		// The goroutines of a mixed deadlock among those parked at exit
+		// are reported by the mixed-deadlock check, not as blocked
+		// forever on their own (leakmixed.go).
+		inMixed := map[int64]bool{}
+		for g := range explained {
+			if g.proc == pr.Index {
+				inMixed[g.id] = true
+			}
+		}
 		leaks, covered := p.leakFindings(pr, inMixed) // leakproof.go
 		out = append(out, leaks...)
 		for id := range inMixed {

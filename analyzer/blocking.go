@@ -21,10 +21,12 @@ import (
 // one of those locks — it logged a contended wait for the class, or a
 // function of its unblocking stack has an acquisition site of the class —
 // the finding is a predicted mixed-deadlock instead: had it wanted the lock
-// while the block waited, neither could have proceeded. A block that the
-// runtime ended (a timer, the network poller, the end of another
-// goroutine's I/O on the same file) stays a blocking-under-lock warning.
-func runBlocking(p *pass) ([]findings.Finding, error) {
+// while the block waited, neither could have proceeded; those are handed
+// on, as the check's result, to the mixed-deadlock check, which reports
+// every mixed deadlock. A block that the runtime ended (a timer, the
+// network poller, the end of another goroutine's I/O on the same file)
+// stays a blocking-under-lock warning.
+func runBlocking(p *pass, _ results) ([]findings.Finding, any, error) {
 	src, sites := newSources(p.Input.ModuleDir), newLockSites(p.Model.Sites)
 	byID := map[string]int{}
 	var out []findings.Finding
@@ -56,8 +58,20 @@ func runBlocking(p *pass) ([]findings.Finding, error) {
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	var predicted predictedMixed
+	out = slices.DeleteFunc(out, func(f findings.Finding) bool {
+		if f.Kind == findings.KindMixedDeadlock {
+			predicted = append(predicted, f)
+			return true
+		}
+		return false
+	})
+	return out, predicted, nil
 }
+
+// predictedMixed are the mixed deadlocks the blocking check predicted: its
+// result, which the mixed-deadlock check reports.
+type predictedMixed []findings.Finding
 
 // handedKey is a lock class and a goroutine that handed a lock of it to
 // another goroutine to unlock.

@@ -25,8 +25,9 @@ type results map[*check]any
 
 // Checks whose results others read.
 var (
-	orderCheck = &check{kind: findings.KindLockOrderCycle, run: runOrder}
-	mixedCheck = &check{kind: findings.KindMixedDeadlock, run: runMixed}
+	orderCheck    = &check{kind: findings.KindLockOrderCycle, run: runOrder}
+	blockingCheck = &check{kind: findings.KindBlockingUnderLock, run: runBlocking}
+	mixedCheck    = &check{kind: findings.KindMixedDeadlock, requires: []*check{blockingCheck}, run: runMixed}
 )
 
 // checks lists every pass; each runs after those it requires.
@@ -36,7 +37,7 @@ var checks = []*check{
 	{kind: findings.KindRecursiveRLock, run: findingsOnly(runRecursiveRLock)},
 	{kind: findings.KindUnlockOfUnlocked, run: findingsOnly(runUnlockOfUnlocked)},
 	mixedCheck,
-	{kind: findings.KindBlockingUnderLock, run: findingsOnly(runBlocking)},
+	blockingCheck,
 	{kind: findings.KindBlockedForever, requires: []*check{mixedCheck}, run: runForever},
 	{kind: findings.KindHang, run: findingsOnly(runHangOrDeadlock)},
 	{kind: findings.KindDataRace, run: findingsOnly(runRace)},
@@ -54,9 +55,9 @@ func findingsOnly(run func(*pass) ([]findings.Finding, error)) func(*pass, resul
 	}
 }
 
-// runChecks runs every check once, each after the ones it requires, and
+// runChecks runs each of checks once, each after the ones it requires, and
 // returns their findings and results.
-func runChecks(p *pass) ([]findings.Finding, results, error) {
+func runChecks(p *pass, checks []*check) ([]findings.Finding, results, error) {
 	done := results{}
 	var all []findings.Finding
 	var visit func(c *check, path []*check) error
@@ -79,6 +80,11 @@ func runChecks(p *pass) ([]findings.Finding, results, error) {
 		fs, res, err := c.run(p, deps)
 		if err != nil {
 			return fmt.Errorf("check %s: %w", c.kind, err)
+		}
+		for _, f := range fs {
+			if f.Kind != c.kind {
+				return fmt.Errorf("check %s reported a %s finding: each kind has one check", c.kind, f.Kind)
+			}
 		}
 		done[c] = res
 		all = append(all, fs...)

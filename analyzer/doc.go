@@ -11,9 +11,13 @@
 // result. A check names the checks it builds on, as go/analysis's
 // Requires does, and reads their results from the ones it is given; the
 // runner runs each check after those, so no check depends on the order of
-// the list. The lock-order check hands on the edges of its cycles (the
-// graph marks them), the mixed-deadlock check the goroutines it described
-// (the exit check then does not describe them again).
+// the list. Each kind has one check, and a check that reports another kind
+// is an error. The lock-order check hands on the edges of its cycles (the
+// graph marks them); the blocking-under-lock check hands on the mixed
+// deadlocks it predicts to the mixed-deadlock check, which reports every
+// mixed deadlock (observed from the wait-for chains, among goroutines
+// parked at exit, predicted) and hands on the goroutines they explain to
+// the blocked-forever check.
 //
 // The parsers of what the Go runtime writes as text (goroutine dumps, race
 // reports) are in internal/gotext, the execution-trace reader in

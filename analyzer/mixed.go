@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lockscope/lockscope/analyzer/internal/gotext"
@@ -17,11 +18,15 @@ import (
 // are the same.
 //
 // Predicted mixed deadlocks, from blocks that ended, are blocking.go's.
-// chainHolders are the goroutines the mixed-deadlock check described as
-// blocked holding a lock that others wait for, by process: its result,
-// which the exit check (leakmixed.go) reads so that one deadlock is one
-// finding.
+// chainHolders are the goroutines the mixed-deadlock check described with
+// their whole wait-for chain, by process, so that the exit pairs
+// (leakmixed.go) do not describe them again: one deadlock, one finding.
 type chainHolders map[procGoroutine]bool
+
+// mixedExplained are the goroutines of the mixed deadlocks found among the
+// goroutines parked at exit: the mixed-deadlock check's result, so that the
+// blocked-forever check does not report them again on their own.
+type mixedExplained map[procGoroutine]bool
 
 // procGoroutine is one goroutine of one process of the input.
 type procGoroutine struct {
@@ -29,40 +34,59 @@ type procGoroutine struct {
 	id   int64
 }
 
-func runMixed(p *pass, _ results) ([]findings.Finding, any, error) {
-	var out []findings.Finding
-	holders := chainHolders{}
+// runMixed reports every mixed deadlock: observed ones from the lock
+// snapshot's wait-for chains, those among goroutines parked at exit
+// (leakmixed.go), and those the blocking check predicted.
+func runMixed(p *pass, deps results) ([]findings.Finding, any, error) {
+	out := slices.Clone([]findings.Finding(deps[blockingCheck].(predictedMixed)))
+	holders, explained := chainHolders{}, mixedExplained{}
 	for _, pr := range p.Model.Procs {
-		snap := latestSnapshot(pr)
-		if snap == nil {
-			continue
-		}
-		w := newWaitFor(pr, snap)
-		gs, _ := p.endBlocked(pr)
-		stacks := p.endStacks(pr)
-		tests := leakTests(pr)
-		for _, g := range gs {
-			if !g.comm() || w.gs[g.ID] == nil || len(w.gs[g.ID].Held) == 0 {
-				continue
-			}
-			if chain := w.behind(g.ID); len(chain) > 0 {
-				f := p.mixedFinding(pr, w, g, chain, stacks)
-				ids := []int64{g.ID}
-				for _, path := range chain {
-					ids = append(ids, path...)
-				}
-				f.Timeline = p.newTimeline(pr, w, ids, ids)
-				if test := tests[g.ID]; test != "" {
-					f.Test = test
-					f.Title = strings.Replace(f.Title, "Mixed deadlock: ", "Mixed deadlock in "+test+": ", 1)
-					f.Message += fmt.Sprintf(" The goroutines were started by test %s.", test)
-				}
-				holders[procGoroutine{pr.Index, g.ID}] = true
-				out = append(out, f)
-			}
+		out = append(out, p.chainMixed(pr, holders)...)
+		exit, covered := p.mixedFindings(pr, holders)
+		out = append(out, exit...)
+		for id := range covered {
+			explained[procGoroutine{pr.Index, id}] = true
 		}
 	}
-	return out, holders, nil
+	return out, explained, nil
+}
+
+// chainMixed reports pr's goroutines blocked on a channel, WaitGroup or
+// Cond while holding a lock others wait for, with the chain of waiters,
+// adding them to holders.
+func (p *pass) chainMixed(pr *proc, holders chainHolders) []findings.Finding {
+	snap := latestSnapshot(pr)
+	if snap == nil {
+		return nil
+	}
+	w := newWaitFor(pr, snap)
+	gs, _ := p.endBlocked(pr)
+	stacks := p.endStacks(pr)
+	tests := leakTests(pr)
+	var out []findings.Finding
+	for _, g := range gs {
+		if !g.comm() || w.gs[g.ID] == nil || len(w.gs[g.ID].Held) == 0 {
+			continue
+		}
+		chain := w.behind(g.ID)
+		if len(chain) == 0 {
+			continue
+		}
+		f := p.mixedFinding(pr, w, g, chain, stacks)
+		ids := []int64{g.ID}
+		for _, path := range chain {
+			ids = append(ids, path...)
+		}
+		f.Timeline = p.newTimeline(pr, w, ids, ids)
+		if test := tests[g.ID]; test != "" {
+			f.Test = test
+			f.Title = strings.Replace(f.Title, "Mixed deadlock: ", "Mixed deadlock in "+test+": ", 1)
+			f.Message += fmt.Sprintf(" The goroutines were started by test %s.", test)
+		}
+		holders[procGoroutine{pr.Index, g.ID}] = true
+		out = append(out, f)
+	}
+	return out
 }
 
 // behind returns the goroutines that wait, through lock waits, for a lock
