@@ -138,11 +138,12 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped: stop it in t.Cleanup."
 	}
 	var evs []findings.Evidence
+	waited := p.blockedFor(pr)
 	for i, b := range gs {
 		if i == maxListed {
 			break
 		}
-		role := fmt.Sprintf("goroutine %d blocked on %s", b.ID, reason)
+		role := fmt.Sprintf("goroutine %d blocked on %s%s", b.ID, reason, waited(b))
 		if b.CreatedBy.Func != "" {
 			role += ", created at " + location(b.CreatedBy)
 		}
@@ -194,4 +195,40 @@ func (p *pass) blameTest(pr *proc, f *findings.Finding, id int64, live *gotext.S
 	f.Test = test
 	f.Message += fmt.Sprintf(" It happened in test %s.", test)
 	f.ID = findings.Fingerprint(f.Kind, []string{f.ID, "test=" + test}, nil)
+}
+
+// blockedFor returns what says, for a leaked goroutine of pr, how long it
+// had been blocked when the target ended or was stopped (" for 2.999s"):
+// the lock snapshot's record for a lock wait, else the execution trace,
+// else the dump's own minutes; "" when none of them knows.
+func (p *pass) blockedFor(pr *proc) func(g *leakG) string {
+	var w *waitFor
+	if snap := latestSnapshot(pr); snap != nil {
+		w = newWaitFor(pr, snap)
+	}
+	inTrace := map[int64]*gtrace.Goroutine{}
+	sum := p.traceOf(pr)
+	if sum != nil {
+		for i := range sum.Goroutines {
+			if g := &sum.Goroutines[i]; g.State == gtrace.StateWaiting {
+				inTrace[g.ID] = g
+			}
+		}
+	}
+	return func(g *leakG) string {
+		if w != nil {
+			if eg := w.gs[g.ID]; eg != nil {
+				if s := w.waited(eg); s != "" {
+					return s
+				}
+			}
+		}
+		if tg := inTrace[g.ID]; tg != nil {
+			return " " + traceWait(sum, tg)
+		}
+		if g.Wait != "" {
+			return " for " + g.Wait
+		}
+		return ""
+	}
 }

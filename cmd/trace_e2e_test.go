@@ -75,30 +75,33 @@ func TestKilledTargetKeepsTrace(t *testing.T) {
 	}
 }
 
-// TestTickerLoopIsAWarning: a background loop on a ticker that a test never
-// stopped is parked in select at exit. It is reported, but as a warning
-// that does not claim the select can never proceed, and it does not fail
-// the run at the default --fail-on.
-func TestTickerLoopIsAWarning(t *testing.T) {
+// TestTickerLoopIsTheTestsLeak: a background loop on a ticker that a test
+// starts and never stops is that test's leak, as goleak counts it: an error
+// naming the test, whose message does not claim the select can never
+// proceed and says to stop the loop in t.Cleanup.
+func TestTickerLoopIsTheTestsLeak(t *testing.T) {
 	t.Parallel()
 	dir := programModule(t, "ticker")
 	out := t.TempDir()
 	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
 	res := readFindings(t, out)
-	if code != ExitOK {
-		t.Fatalf("exit %d, want 0\n%s\n%s", code, summarize(res), stderr)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitFindings, summarize(res), stderr)
 	}
 	var got []string
 	for _, f := range res.Findings {
 		if f.Kind == "blocked-forever" {
 			got = append(got, string(f.Severity)+": "+f.Title)
-			if strings.Contains(f.Message, "can ever proceed") && !strings.Contains(f.Message, "ticker") {
-				t.Errorf("message claims the select is stuck: %s", f.Message)
+			if strings.Contains(f.Message, "can ever proceed") && !strings.Contains(f.Message, "ticker") || !strings.Contains(f.Message, "t.Cleanup") {
+				t.Errorf("message claims the select is stuck, or gives no way out: %s", f.Message)
+			}
+			if f.Test != "TestUse" {
+				t.Errorf("finding names test %q, want TestUse", f.Test)
 			}
 		}
 	}
-	if len(got) != 1 || !strings.HasPrefix(got[0], "warning: ") || !strings.Contains(got[0], "janitor") {
-		t.Errorf("blocked-forever findings %q, want one warning naming janitor", got)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "error: ") || !strings.Contains(got[0], "janitor") {
+		t.Errorf("blocked-forever findings %q, want one error naming janitor", got)
 	}
 }
 
