@@ -14,6 +14,7 @@ type leakKey struct {
 	class string
 	site  int32
 	ended bool
+	test  string // the test the holder belongs to; "" for none
 }
 
 func runLeak(p *pass) ([]findings.Finding, error) {
@@ -35,7 +36,8 @@ func runLeak(p *pass) ([]findings.Finding, error) {
 
 // leaks reports the locks still held in an exit snapshot: by a goroutine
 // absent from the dump (it ended holding them) or by a live one. Leaks of
-// one class from one site are one finding that says how many there were.
+// one class from one site in one test are one finding that says how many
+// there were, so that each test answers for its own.
 func (p *pass) leaks(pr *proc, snap *event.Event) []findings.Finding {
 	dump := gotext.StackByID(gotext.ParseDump(snap.Dump))
 	index := map[leakKey]int{}
@@ -47,12 +49,13 @@ func (p *pass) leaks(pr *proc, snap *event.Event) []findings.Finding {
 				continue // a double lock, reported as one (snapshotDoubleLocks)
 			}
 			_, alive := dump[g.ID]
-			k := leakKey{pr.ClassName(l), l.Site, !alive}
+			test := p.testOf(pr, g.ID, dump[g.ID]) // leakproof.go
+			k := leakKey{pr.ClassName(l), l.Site, !alive, test}
 			holders[k] = append(holders[k], g.ID)
 			if _, seen := index[k]; !seen {
 				index[k] = len(out)
 				f := p.leakFinding(pr, g, l, dump[g.ID])
-				p.blameTest(pr, &f, g.ID, dump[g.ID]) // leakproof.go
+				blameTest(&f, test)
 				out = append(out, f)
 			}
 		}

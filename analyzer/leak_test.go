@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,5 +33,37 @@ func TestLockLeakEndedCreatedAt(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no evidence at the creation site: %+v", got[0].Evidence)
+	}
+}
+
+// TestLockLeakPerTest: goroutines of two tests that ended holding locks of
+// one class, taken at one site, are one finding per test, each naming its
+// test, with a count of its own holders; and the IDs do not depend on which
+// holder the snapshot lists first.
+func TestLockLeakPerTest(t *testing.T) {
+	build := func(order []int64) []string {
+		f := newFixture("DB.writer")
+		lock := f.w("DB.writer", 1)
+		f.add(event.Event{Kind: event.KindTest, Test: "TestA", Goroutines: []event.Goroutine{{ID: 11}, {ID: 12}}})
+		f.add(event.Event{Kind: event.KindTest, Test: "TestB", Goroutines: []event.Goroutine{{ID: 21}}})
+		var gs []event.Goroutine
+		for _, id := range order {
+			gs = append(gs, event.Goroutine{ID: id, Held: []event.Lock{lock}})
+		}
+		f.add(event.Event{Kind: event.KindSnapshot, Reason: "exit", Goroutines: gs,
+			Dump: "goroutine 1 [running]:\nmain.main()\n\t/mod/main.go:3 +0x1\n"})
+		var got []string
+		for _, l := range ofKind(analyze(t, f.input()), "lock-leak") {
+			got = append(got, fmt.Sprintf("%s %d %s", l.Test, l.Count, l.ID))
+		}
+		slices.Sort(got)
+		return got
+	}
+	a, b := build([]int64{11, 21, 12}), build([]int64{21, 12, 11})
+	if len(a) != 2 || !strings.HasPrefix(a[0], "TestA 2 ") || !strings.HasPrefix(a[1], "TestB 1 ") {
+		t.Fatalf("findings %q, want one for TestA with 2 holders and one for TestB", a)
+	}
+	if !slices.Equal(a, b) {
+		t.Errorf("IDs depend on the snapshot's order: %q and %q", a, b)
 	}
 }

@@ -122,20 +122,33 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 	if g.test != "" {
 		who, owner = g.test, "test "+g.test
 	}
-	msg := fmt.Sprintf("%s started by %s (%s) %s blocked on %s in %s", n, owner, pr.Label(), verbWas(len(gs)), reason, location(key))
+	// An unproved select is as often a loop on a ticker that nobody
+	// stopped as a goroutine that can never go on. Unlike a select parked
+	// when a whole program exits (blocked.go), a goroutine a test started
+	// and left running is that test's leak, as goleak counts it, even when
+	// a ticker keeps it waking; but the words must not claim it is stuck.
+	loop := !g.proven && reason == gtrace.ReasonSelect
+	state := "blocked on " + reason
+	if loop {
+		state = "still in select"
+	}
+	msg := fmt.Sprintf("%s started by %s (%s) %s %s in %s", n, owner, pr.Label(), verbWas(len(gs)), state, location(key))
 	if g.CreatedBy.Func != "" {
 		msg += fmt.Sprintf(", created at %s", location(g.CreatedBy))
 	}
-	msg += ". " + leakProof(g, profile) + " " + foreverHint(reason)
+	msg += ". " + leakProof(g, profile)
 	conf, sev, title := findings.Observed, findings.Error, fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, findings.ShortFunc(key.Func))
-	if g.proven {
+	advice := foreverAdvice(reason, key)
+	switch {
+	case g.proven:
 		conf = findings.Proven
-	} else if reason == gtrace.ReasonSelect {
-		// Unlike a select parked when a whole program exits (blocked.go),
-		// a goroutine a test started and left running is that test's
-		// leak, as goleak counts it, even when a ticker keeps it waking.
+		msg += " " + foreverHint(reason)
+	case loop:
 		title = fmt.Sprintf("%s left %s running in select in %s", who, n, findings.ShortFunc(key.Func))
-		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped: stop it in t.Cleanup."
+		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped."
+		advice = fmt.Sprintf("Stop the goroutine in %s when its owner is done: have a Close (or Stop) close a done channel or cancel a context that the select waits on, and call it in t.Cleanup in the test.", location(key))
+	default:
+		msg += " " + foreverHint(reason)
 	}
 	var evs []findings.Evidence
 	waited := p.blockedFor(pr)
@@ -143,7 +156,7 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 		if i == maxListed {
 			break
 		}
-		role := fmt.Sprintf("goroutine %d blocked on %s%s", b.ID, reason, waited(b))
+		role := fmt.Sprintf("goroutine %d %s%s", b.ID, state, waited(b))
 		if b.CreatedBy.Func != "" {
 			role += ", created at " + location(b.CreatedBy)
 		}
@@ -156,7 +169,7 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 		Message:  msg,
 		Locks:    []string{},
 		Evidence: evs,
-		Advice:   foreverAdvice(reason, key),
+		Advice:   advice,
 	}
 }
 
@@ -173,22 +186,25 @@ func leakProof(g *leakG, profile bool) string {
 	return "It was still blocked when the test ended (lockscope waited up to a second for it to exit); this toolchain has no goroutine leak profile to prove it (Go 1.26 or later has one)."
 }
 
-// blameTest names in f, a lock-leak of goroutine id (live, or nil if it
-// ended), the test it belongs to: a live goroutine's test label, or the
-// first test at whose end the runtime saw it gone holding locks.
-func (p *pass) blameTest(pr *proc, f *findings.Finding, id int64, live *gotext.Stack) {
-	test := ""
+// testOf is the test goroutine id of pr (live, or nil if it ended)
+// belongs to: a live goroutine's test label, or the first test at whose end
+// the runtime saw it gone holding locks; "" for none.
+func (p *pass) testOf(pr *proc, id int64, live *gotext.Stack) string {
 	if live != nil {
-		test = live.Test
-	} else {
-		for _, ev := range pr.TestEnds {
-			for _, g := range ev.Goroutines {
-				if g.ID == id && test == "" {
-					test = ev.Test
-				}
+		return live.Test
+	}
+	for _, ev := range pr.TestEnds {
+		for _, g := range ev.Goroutines {
+			if g.ID == id {
+				return ev.Test
 			}
 		}
 	}
+	return ""
+}
+
+// blameTest names test in f, a lock-leak, and in its ID.
+func blameTest(f *findings.Finding, test string) {
 	if test == "" {
 		return
 	}
