@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +185,29 @@ func TestDeadlockReportedWhenItForms(t *testing.T) {
 		if r.TimedOut || r.DurationMs > 10000 {
 			t.Errorf("target ran %dms (timed out %v): it was not stopped when the deadlock formed", r.DurationMs, r.TimedOut)
 		}
+	}
+}
+
+// TestExampleLeaks: an example has no *testing.T, but the goroutines it
+// leaves blocked are still its leaks, named with it; an example that leaves
+// nothing behind has none.
+func TestExampleLeaks(t *testing.T) {
+	t.Parallel()
+	dir := programModule(t, "exampleleak")
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitFindings, summarize(res), stderr)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s", f.Kind, f.Severity, f.Test))
+	}
+	if len(got) != 1 || got[0] != "blocked-forever error ExampleFirst" {
+		t.Errorf("findings %q, want one blocked-forever error of ExampleFirst\n%s", got, summarize(res))
+	}
+	if len(res.Findings) == 1 && !strings.Contains(res.Findings[0].Title, "2 goroutines") {
+		t.Errorf("want the two blocked senders in one finding: %s", res.Findings[0].Title)
 	}
 }

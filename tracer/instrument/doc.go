@@ -42,7 +42,9 @@
 //     and every function literal passed to t.Run starts with
 //     lockscopert.TestStart(t); inserted right after its opening brace, so
 //     the runtime can label the test's goroutines and report those it
-//     leaves blocked (teststart.go).
+//     leaves blocked (teststart.go). Every example (func ExampleXxx())
+//     starts with defer lockscopert.ExampleStart("ExampleXxx")(); to the
+//     same end.
 //
 // On Go 1.26, Result.Env adds GOEXPERIMENT=goroutineleakprofile, which
 // gives the target the Go runtime's goroutine leak profile (built in from

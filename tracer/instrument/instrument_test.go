@@ -263,11 +263,17 @@ func TestTestStart(t *testing.T) {
 		"func TestTwice(t *testing.T) {lockscopert.TestStart(t);\n",
 		`t.Run("sub", func(t *testing.T) {lockscopert.TestStart(t); t.Log("sub") })`,
 		"func TestOneLine(tt *testing.T) {lockscopert.TestStart(tt); Twice(1) }",
+		"func ExampleTwice() {defer lockscopert.ExampleStart(\"ExampleTwice\")();\n",
+		"func Examplelower() {}",
+		"func ExampleTwice_args(x int) {}",
 		`import lockscopert "github.com/lockscope/lockscope/tracer/lockrt"`,
 	} {
 		if !strings.Contains(got, w) {
 			t.Errorf("rewritten ts_test.go lacks %q:\n%s", w, got)
 		}
+	}
+	if n := strings.Count(got, ".ExampleStart("); n != 1 {
+		t.Errorf("%d ExampleStart calls, want 1 (ExampleTwice):\n%s", n, got)
 	}
 	if n := strings.Count(got, ".TestStart("); n != 3 {
 		t.Errorf("%d TestStart calls, want 3 (TestTwice, its literal, TestOneLine):\n%s", n, got)

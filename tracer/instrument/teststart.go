@@ -3,6 +3,8 @@ package instrument
 import (
 	"go/ast"
 	"go/types"
+	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -12,17 +14,27 @@ import (
 // *testing.T)) and of every function literal passed to t.Run, on the
 // brace's own line: "{lockscopert.TestStart(t);". The runtime then labels
 // the test's goroutines and reports those it leaves blocked. Tests whose
-// *testing.T parameter has no name (or is _) are left alone.
+// *testing.T parameter has no name (or is _) are left alone. Every example
+// function (func ExampleXxx()) gets "{defer lockscopert.ExampleStart(
+// "ExampleXxx")();": an example has no *testing.T, so the runtime labels
+// its goroutines and checks them for leaks when it returns.
 func (fe *fileEdit) testStarts() {
 	if !isTestFile(fe.src.path) || fe.src.translated() {
 		return
 	}
 	for _, d := range fe.file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Recv != nil || fd.Body == nil || !isTestName(fd.Name.Name) {
+		if !ok || fd.Recv != nil || fd.Body == nil {
 			continue
 		}
-		fe.startAt(fd.Type, fd.Body)
+		switch name := fd.Name.Name; {
+		case isTestName(name, "Test"):
+			fe.startAt(fd.Type, fd.Body)
+		case isTestName(name, "Example") && fd.Type.Params.NumFields() == 0 && fd.Type.Results.NumFields() == 0:
+			at := fe.src.offset(fd.Body.Lbrace) + 1
+			fe.edits = append(fe.edits, edit{at, at, "defer " + fe.names.rt + ".ExampleStart(" + strconv.Quote(name) + ")();"})
+			fe.needRT = true
+		}
 	}
 	ast.Inspect(fe.file, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
@@ -68,15 +80,17 @@ func isTestingT(t types.Type) bool {
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "testing" && n.Obj().Name() == "T"
 }
 
-// isTestName reports whether name is a test function's name as go test
-// sees it: Test, then nothing or a rune that is not lower case.
-func isTestName(name string) bool {
-	if len(name) < 4 || name[:4] != "Test" || name == "TestMain" {
+// isTestName reports whether name is a test (prefix "Test") or example
+// (prefix "Example") function's name as go test sees it: the prefix, then
+// nothing or a rune that is not lower case.
+func isTestName(name, prefix string) bool {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok || name == "TestMain" {
 		return false
 	}
-	if len(name) == 4 {
+	if rest == "" {
 		return true
 	}
-	r, _ := utf8.DecodeRuneInString(name[4:])
+	r, _ := utf8.DecodeRuneInString(rest)
 	return !unicode.IsLower(r)
 }

@@ -56,6 +56,26 @@ func TestStart(t TB) {
 	t.Cleanup(func() { r.testEnd(name, self) })
 }
 
+// ExampleStart labels the goroutine of example name, as TestStart does a
+// test's, and returns what ends the example: deferred by the instrumented
+// example, it takes the labels off again and reports the goroutines the
+// example started and left blocked as its leaks. An example has no
+// *testing.T and runs on the goroutine that runs the test binary's
+// examples one after another.
+func ExampleStart(name string) func() {
+	r := cur.Load()
+	if r == nil {
+		return func() {}
+	}
+	labelsOnce.Do(showLabels)
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels(testLabel, name)))
+	self := r.goid()
+	return func() {
+		pprof.SetGoroutineLabels(context.Background())
+		r.testEnd(name, self)
+	}
+}
+
 // showLabels makes goroutine dumps show labels (GODEBUG tracebacklabels,
 // Go 1.26 and later; older runtimes ignore it and dumps show none, so no
 // goroutine is attributed to a test). The runtime rereads GODEBUG when it

@@ -27,3 +27,11 @@ func BenchmarkTwice(b *testing.B) {
 }
 
 func TestOneLine(tt *testing.T) { Twice(1) }
+
+func ExampleTwice() {
+	println(Twice(3))
+}
+
+func Examplelower() {}
+
+func ExampleTwice_args(x int) {}

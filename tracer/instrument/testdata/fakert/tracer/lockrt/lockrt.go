@@ -44,3 +44,5 @@ type TB interface {
 }
 
 func TestStart(t TB) { fmt.Printf("TestStart %s\n", t.Name()) }
+
+func ExampleStart(name string) func() { fmt.Printf("ExampleStart %s\n", name); return func() {} }

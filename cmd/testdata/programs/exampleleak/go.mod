@@ -1,0 +1,3 @@
+module example.com/exampleleak
+
+go 1.22
