@@ -193,13 +193,7 @@ func TestDeadlockReportedWhenItForms(t *testing.T) {
 // nothing behind has none.
 func TestExampleLeaks(t *testing.T) {
 	t.Parallel()
-	dir := programModule(t, "exampleleak")
-	out := t.TempDir()
-	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
-	res := readFindings(t, out)
-	if code != ExitFindings {
-		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitFindings, summarize(res), stderr)
-	}
+	res := testProgram(t, "exampleleak", ExitFindings)
 	var got []string
 	for _, f := range res.Findings {
 		got = append(got, fmt.Sprintf("%s %s %s", f.Kind, f.Severity, f.Test))

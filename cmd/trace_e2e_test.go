@@ -81,13 +81,7 @@ func TestKilledTargetKeepsTrace(t *testing.T) {
 // proceed and says to stop the loop in t.Cleanup.
 func TestTickerLoopIsTheTestsLeak(t *testing.T) {
 	t.Parallel()
-	dir := programModule(t, "ticker")
-	out := t.TempDir()
-	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
-	res := readFindings(t, out)
-	if code != ExitFindings {
-		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitFindings, summarize(res), stderr)
-	}
+	res := testProgram(t, "ticker", ExitFindings)
 	var got []string
 	for _, f := range res.Findings {
 		if f.Kind == "blocked-forever" {
@@ -140,6 +134,20 @@ func programModule(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return writeModule(t, files)
+}
+
+// testProgram runs `lockscope test ./...` on testdata/programs/NAME, checks
+// its exit code and returns its findings.
+func testProgram(t *testing.T, name string, exit int) *findings.Result {
+	t.Helper()
+	dir := programModule(t, name)
+	out := t.TempDir()
+	code, _, stderr := lockscope(t, dir, "test", "./...", "--out", out, "--format", "json")
+	res := readFindings(t, out)
+	if code != exit {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exit, summarize(res), stderr)
+	}
+	return res
 }
 
 // bankHangModule is the bank module with a test that hangs
