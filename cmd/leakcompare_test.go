@@ -20,12 +20,14 @@ var testFuncOpen = regexp.MustCompile(`(func\s*(Test\w*)?\(t \*testing\.T\)\s*\{
 // TestLeakCorpusComparison runs the leak corpus (testdata/leaks) under
 // goleak (defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) in every test
 // and subtest) and under the bare goroutine leak profile (each test fails
-// when the profile's count grew during it), and logs which tests each
-// flags beside lockscope's verdicts: the table in BENCHMARKS.md. It
-// measures, so it only runs with LOCKSCOPE_COMPARE=1.
+// when the profile's count grew during it), beside lockscope: a
+// differential check against the tool most projects use. Every leaky test
+// goleak flags, lockscope flags too, and lockscope flags no clean twin
+// (goleak flags some: goroutines their t.Cleanup stops). It logs the table
+// in BENCHMARKS.md.
 func TestLeakCorpusComparison(t *testing.T) {
-	if os.Getenv("LOCKSCOPE_COMPARE") == "" {
-		t.Skip("set LOCKSCOPE_COMPARE=1 to compare with goleak and the bare leak profile")
+	if testing.Short() {
+		t.Skip("runs the leak corpus under three tools")
 	}
 	src, err := filepath.Abs(filepath.Join("testdata", "leaks"))
 	if err != nil {
@@ -35,7 +37,11 @@ func TestLeakCorpusComparison(t *testing.T) {
 		"require go.uber.org/goleak v1.3.0\n", goSumLines(t, "go.uber.org/goleak"), "")
 	profile := corpusCopy(t, src, "defer leakProfileCheck(t)();", "", "", "", leakProfileHelper)
 	failedG := failedTests(t, goleak, nil)
-	failedP := failedTests(t, profile, []string{"GOEXPERIMENT=goroutineleakprofile"})
+	var env []string
+	if v := goEnv(t, "GOVERSION"); strings.HasPrefix(v, "go1.26") {
+		env = []string{"GOEXPERIMENT=goroutineleakprofile"} // built in from Go 1.27, which rejects the name
+	}
+	failedP := failedTests(t, profile, env)
 	out := t.TempDir()
 	if code, _, stderr := lockscope(t, src, "test", "./...", "--out", out, "--format", "json"); code != ExitFindings {
 		t.Fatalf("lockscope exit %d: %s", code, stderr)
@@ -59,8 +65,28 @@ func TestLeakCorpusComparison(t *testing.T) {
 			ls = c
 		}
 		b.WriteString("| " + n + " | " + ls + " | " + mark(failedG[n]) + " | " + mark(failedP[n]) + " |\n")
+		_, flagged := found[n]
+		for name := range found {
+			flagged = flagged || strings.HasPrefix(name, n+"/") // a leak of its subtest is its too
+		}
+		switch leaky := strings.HasPrefix(n, "TestLeak"); {
+		case leaky && failedG[n] && !flagged:
+			t.Errorf("%s: goleak flags it, lockscope does not", n)
+		case !leaky && flagged:
+			t.Errorf("%s: a clean twin, flagged by lockscope (%s)", n, found[n])
+		}
 	}
 	t.Logf("\n%s", b.String())
+}
+
+// goEnv is the go command's value of key.
+func goEnv(t *testing.T, key string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", key, err)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func mark(b bool) string {
