@@ -64,12 +64,7 @@ func runForever(p *pass, deps results) ([]findings.Finding, any, error) {
 		// The goroutines of a mixed deadlock among those parked at exit
 		// are reported by the mixed-deadlock check, not as blocked
 		// forever on their own (leakmixed.go).
-		inMixed := map[int64]bool{}
-		for g := range explained {
-			if g.proc == pr.Index {
-				inMixed[g.id] = true
-			}
-		}
+		inMixed := explained[pr.Index]
 		leaks, covered := p.leakFindings(pr, inMixed) // leakproof.go
 		out = append(out, leaks...)
 		for id := range inMixed {

@@ -24,9 +24,10 @@ import (
 type chainHolders map[procGoroutine]bool
 
 // mixedExplained are the goroutines of the mixed deadlocks found among the
-// goroutines parked at exit: the mixed-deadlock check's result, so that the
-// blocked-forever check does not report them again on their own.
-type mixedExplained map[procGoroutine]bool
+// goroutines parked at exit, by process index: the mixed-deadlock check's
+// result, so that the blocked-forever check does not report them again on
+// their own.
+type mixedExplained map[int]map[int64]bool
 
 // procGoroutine is one goroutine of one process of the input.
 type procGoroutine struct {
@@ -44,9 +45,7 @@ func runMixed(p *pass, deps results) ([]findings.Finding, any, error) {
 		out = append(out, p.chainMixed(pr, holders)...)
 		exit, covered := p.mixedFindings(pr, holders)
 		out = append(out, exit...)
-		for id := range covered {
-			explained[procGoroutine{pr.Index, id}] = true
-		}
+		explained[pr.Index] = covered
 	}
 	return out, explained, nil
 }

@@ -350,13 +350,13 @@ func (w *waitFor) waited(g *event.Goroutine) string {
 	return " for " + waitWords(time.Duration(now-since))
 }
 
-// waitWords is a wait's length to the millisecond: never "0s" for a wait
-// that was seen at all.
+// waitWords is a wait's length as every report writes durations, but
+// never "0s" for a wait that was seen at all.
 func waitWords(d time.Duration) string {
 	if d < time.Millisecond {
 		return "less than 1ms"
 	}
-	return d.Round(time.Millisecond).String()
+	return findings.Duration(int64(d))
 }
 
 func framesOf(fs []gtrace.Frame) []findings.Frame {

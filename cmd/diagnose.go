@@ -107,24 +107,26 @@ func validateGate(failOn string, formats []string) (findings.Severity, error) {
 // runDiagnose fills the driver's options from o (the configuration file
 // first, then the flags), runs it, prints the text summary and the
 // verdict.
-func runDiagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, do diagnose.Options) error {
+// It returns the driver's outcome too (nil when the run did not finish),
+// which the workshop reads.
+func runDiagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, do diagnose.Options) (*diagnose.Outcome, error) {
 	cfg, err := loadConfig(s.Dir, o.ConfigPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cfg != nil {
 		cfg.apply(o)
 	}
 	failOn, err := o.validate()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := inModule(do.Dir); err != nil {
-		return err
+		return nil, err
 	}
 	baseline, err := readBaseline(s, o.Baseline)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	do.OutDir, do.Formats, do.FailOn = absDir(s, o.OutDir), o.Formats, failOn
 	do.Timeout, do.BuildTimeout, do.Race, do.Runs = o.Timeout, o.BuildTimeout, o.Race, o.Runs
@@ -137,9 +139,9 @@ func runDiagnose(ctx context.Context, s *Streams, o *DiagnoseOptions, do diagnos
 	}
 	out, err := diagnose.Run(ctx, &do)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return finish(s, o.Formats, out.Result)
+	return out, finish(s, o.Formats, out.Result)
 }
 
 // finish prints the text summary when text is among formats, says on

@@ -90,15 +90,16 @@ func runRun(ctx context.Context, s *Streams, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	return diagnoseScenario(ctx, s, o, sc, dir, files)
+	_, err = diagnoseScenario(ctx, s, o, sc, dir, files)
+	return err
 }
 
 // diagnoseScenario lays files out as a module in dir and diagnoses them as the
 // scenario sc: the part of 'lockscope run NAME' after the module's place
 // is chosen, which the workshop server calls for every run.
-func diagnoseScenario(ctx context.Context, s *Streams, o *RunOptions, sc *scenarios.Scenario, dir string, files map[string][]byte) error {
+func diagnoseScenario(ctx context.Context, s *Streams, o *RunOptions, sc *scenarios.Scenario, dir string, files map[string][]byte) (*diagnose.Outcome, error) {
 	if err := sc.WriteModule(dir, files); err != nil {
-		return err
+		return nil, err
 	}
 	if !o.timeoutSet {
 		o.Timeout = scenarioTimeout
@@ -126,7 +127,8 @@ func runProgram(ctx context.Context, s *Streams, o *RunOptions) error {
 	}
 	do := diagnose.Options{Dir: s.Dir, Patterns: []string{pattern}, Args: o.Args,
 		Target: findings.Target{Kind: "program", Name: o.Target}}
-	return runDiagnose(ctx, s, &o.DiagnoseOptions, do)
+	_, err := runDiagnose(ctx, s, &o.DiagnoseOptions, do)
+	return err
 }
 
 // scenarioDir is where a scenario variant is laid out as a module: a fixed

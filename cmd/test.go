@@ -54,7 +54,8 @@ Flags after -- are go test flags (-run, -count, -tags, -v, ...).`,
 func runTest(ctx context.Context, s *Streams, o *TestOptions) error {
 	do := diagnose.Options{Dir: s.Dir, Patterns: o.Packages, Test: true, Args: o.TestFlags,
 		Target: findings.Target{Kind: "test", Name: strings.Join(o.Packages, " ")}}
-	return runDiagnose(ctx, s, &o.DiagnoseOptions, do)
+	_, err := runDiagnose(ctx, s, &o.DiagnoseOptions, do)
+	return err
 }
 
 // inModule checks that dir is inside a Go module, which lockscope needs to

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -110,7 +109,7 @@ func scenarioRunner(o *WorkshopOptions) workshop.Runner {
 			Target: r.Scenario.Name, Variant: r.Variant, timeoutSet: true,
 		}
 		rs := &Streams{In: strings.NewReader(""), Out: io.Discard, Err: r.Progress, Dir: src}
-		err := diagnoseScenario(ctx, rs, ro, r.Scenario, src, r.Files)
+		res, err := diagnoseScenario(ctx, rs, ro, r.Scenario, src, r.Files)
 		var be *tracer.BuildError
 		if errors.As(err, &be) {
 			return &workshop.Outcome{BuildOutput: strings.ReplaceAll(be.Output, src+string(filepath.Separator), "")}, nil
@@ -118,31 +117,20 @@ func scenarioRunner(o *WorkshopOptions) workshop.Runner {
 		if err != nil {
 			return nil, err
 		}
-		return readOutcome(out)
+		return outcome(res), nil
 	}
 }
 
-// readOutcome sums up the result a run wrote in dir.
-func readOutcome(dir string) (*workshop.Outcome, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "findings.json"))
-	if err != nil {
-		return nil, err
-	}
-	var res findings.Result
-	if err := json.Unmarshal(data, &res); err != nil {
-		return nil, fmt.Errorf("findings.json: %w", err)
-	}
+// outcome sums up a finished run for the workshop page.
+func outcome(res *diagnose.Outcome) *workshop.Outcome {
 	o := &workshop.Outcome{Findings: []workshop.Finding{}}
-	for _, f := range res.Findings {
+	for _, f := range res.Result.Findings {
 		o.Findings = append(o.Findings, workshop.Finding{Kind: string(f.Kind), Severity: string(f.Severity), Title: f.Title, Locks: f.Locks})
 	}
-	if report := filepath.Join(dir, "report.html"); fileExists(report) {
-		o.Report = report
+	for _, w := range res.Written {
+		if filepath.Base(w) == "report.html" {
+			o.Report = w
+		}
 	}
-	return o, nil
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
+	return o
 }
