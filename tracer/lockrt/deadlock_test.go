@@ -1,6 +1,7 @@
 package lockrt
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -68,6 +69,13 @@ func TestDeadlockFoundWhenItForms(t *testing.T) {
 		<-held
 		go func() { rw.LockAt(Pack(3, 7)); rw.Unlock(); done <- true }()
 		x.WaitFor(1)
+		// The writer records its wait before sync.RWMutex announces it to
+		// readers; until then a new RLock would get in. A failing TryRLock
+		// while g1 read-holds rw means the writer is queued.
+		for rw.mu.TryRLock() {
+			rw.mu.RUnlock()
+			runtime.Gosched()
+		}
 		go func() {
 			mu.LockAt(Pack(4, 8))
 			locked <- true
