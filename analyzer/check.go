@@ -43,7 +43,7 @@ var checks = []*check{
 	{kind: findings.KindDataRace, run: findingsOnly(runRace)},
 	{kind: findings.KindContention, run: findingsOnly(runContention)},
 	{kind: findings.KindLongHold, run: findingsOnly(runLongHold)},
-	{kind: findings.KindLockLeak, run: findingsOnly(runLeak)},
+	{kind: findings.KindLockLeak, requires: []*check{mixedCheck}, run: runLeak},
 	{kind: findings.KindTargetFailure, run: findingsOnly(runFailure)},
 }
 

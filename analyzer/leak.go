@@ -17,7 +17,11 @@ type leakKey struct {
 	test  string // the test the holder belongs to; "" for none
 }
 
-func runLeak(p *pass) ([]findings.Finding, error) {
+// runLeak reports locks still held when a process ended. A lock held by a
+// goroutine of a mixed deadlock is that finding's evidence, not a leak of
+// its own: one bug, one finding.
+func runLeak(p *pass, deps results) ([]findings.Finding, any, error) {
+	explained := deps[mixedCheck].(mixedExplained)
 	var out []findings.Finding
 	for _, pr := range p.Model.Procs {
 		if len(selfDeadlocked(pr)) > 0 {
@@ -27,18 +31,19 @@ func runLeak(p *pass) ([]findings.Finding, error) {
 		}
 		for _, snap := range pr.Snapshots {
 			if snap.Reason == "exit" {
-				out = append(out, p.leaks(pr, snap)...)
+				out = append(out, p.leaks(pr, snap, explained[pr.Index])...)
 			}
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // leaks reports the locks still held in an exit snapshot: by a goroutine
-// absent from the dump (it ended holding them) or by a live one. Leaks of
-// one class from one site in one test are one finding that says how many
-// there were, so that each test answers for its own.
-func (p *pass) leaks(pr *proc, snap *event.Event) []findings.Finding {
+// absent from the dump (it ended holding them) or by a live one that no
+// mixed deadlock explains (inMixed). Leaks of one class from one site in
+// one test are one finding that says how many there were, so that each
+// test answers for its own.
+func (p *pass) leaks(pr *proc, snap *event.Event, inMixed map[int64]bool) []findings.Finding {
 	dump := gotext.StackByID(gotext.ParseDump(snap.Dump))
 	index := map[leakKey]int{}
 	holders := map[leakKey][]int64{}
@@ -49,6 +54,9 @@ func (p *pass) leaks(pr *proc, snap *event.Event) []findings.Finding {
 				continue // a double lock, reported as one (snapshotDoubleLocks)
 			}
 			_, alive := dump[g.ID]
+			if alive && inMixed[g.ID] {
+				continue // the mixed-deadlock finding shows the lock held
+			}
 			test := p.testOf(pr, g.ID, dump[g.ID]) // leakproof.go
 			k := leakKey{pr.ClassName(l), l.Site, !alive, test}
 			holders[k] = append(holders[k], g.ID)

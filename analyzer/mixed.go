@@ -23,9 +23,10 @@ import (
 // (leakmixed.go) do not describe them again: one deadlock, one finding.
 type chainHolders map[procGoroutine]bool
 
-// mixedExplained are the goroutines of the mixed deadlocks found among the
-// goroutines parked at exit, by process index: the mixed-deadlock check's
-// result, so that the blocked-forever check does not report them again on
+// mixedExplained are the goroutines of the mixed deadlocks found (from the
+// lock snapshot's chains and among the goroutines parked at exit), by
+// process index: the mixed-deadlock check's result, so that neither the
+// blocked-forever check nor the lock-leak check reports them again on
 // their own.
 type mixedExplained map[int]map[int64]bool
 
@@ -45,6 +46,11 @@ func runMixed(p *pass, deps results) ([]findings.Finding, any, error) {
 		out = append(out, p.chainMixed(pr, holders)...)
 		exit, covered := p.mixedFindings(pr, holders)
 		out = append(out, exit...)
+		for g := range holders {
+			if g.proc == pr.Index {
+				covered[g.id] = true
+			}
+		}
 		explained[pr.Index] = covered
 	}
 	return out, explained, nil
