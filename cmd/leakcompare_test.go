@@ -46,11 +46,18 @@ func TestLeakCorpusComparison(t *testing.T) {
 	if code, _, stderr := lockscope(t, src, "test", "./...", "--out", out, "--format", "json"); code != ExitFindings {
 		t.Fatalf("lockscope exit %d: %s", code, stderr)
 	}
-	found := map[string]string{}
+	found := map[string]string{} // test -> its findings, as "kind (confidence)"
 	for _, f := range readFindings(t, out).Findings {
-		if f.Test != "" {
-			found[f.Test] = string(f.Confidence)
+		if f.Test == "" {
+			continue
 		}
+		kc := string(f.Kind) + " (" + string(f.Confidence) + ")"
+		if prev, ok := found[f.Test]; ok && !strings.Contains(prev, kc) {
+			kc = prev + ", " + kc
+		} else if ok {
+			kc = prev
+		}
+		found[f.Test] = kc
 	}
 	var names []string
 	for _, n := range allTests(t, src) {

@@ -1,6 +1,10 @@
 package lockrt
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestParseLabelled(t *testing.T) {
 	tests := []struct {
@@ -25,5 +29,22 @@ func TestParseLabelled(t *testing.T) {
 				t.Errorf("got id %d state %q leaked %v test %q, want %+v", g.id, g.state, g.leaked, g.test, tt.want)
 			}
 		})
+	}
+}
+
+// TestSightings: a goroutine left after the window is reported when it is
+// blocked in the last dump, or busy then but seen blocked during the window
+// (a ticker loop caught awake); one never seen blocked is not.
+func TestSightings(t *testing.T) {
+	g := func(id int64, state string) labelled {
+		return labelled{id: id, state: state, text: fmt.Sprintf("goroutine %d [%s]:", id, state)}
+	}
+	seen := sightings{}
+	seen.see([]labelled{g(1, "select"), g(2, "running"), g(3, "chan receive")})
+	seen.see([]labelled{g(1, "runnable"), g(2, "running"), g(3, "chan receive")})
+	got := seen.leaks([]labelled{g(1, "runnable"), g(2, "runnable"), {id: 3, state: "chan receive", leaked: true, text: "goroutine 3 [chan receive (leaked)]:"}, g(4, "sync.WaitGroup.Wait")})
+	want := []string{"goroutine 1 [select]:", "goroutine 3 [chan receive (leaked)]:", "goroutine 4 [sync.WaitGroup.Wait]:"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("leaks %q, want %q", got, want)
 	}
 }

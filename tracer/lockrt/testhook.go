@@ -99,14 +99,16 @@ func (r *recorder) testEnd(name string, self int64) {
 	start := time.Now()
 	wait := time.Millisecond
 	var all []labelled
+	seen := sightings{}
 	for {
 		all = parseLabelled(dump())
 		gs := ofTest(all, name, self)
 		if len(gs) == 0 {
 			break
 		}
+		seen.see(gs)
 		if time.Since(start) >= leakWindow {
-			r.emitLeaks("test", name, self)
+			r.emitLeaks("test", name, self, seen)
 			break
 		}
 		time.Sleep(wait)
@@ -137,28 +139,59 @@ func endedHolders(gs []gstate, all []labelled, self int64) []gstate {
 }
 
 // emitLeaks writes one KindLeak for the goroutines of test name (other
-// than self) that are blocked now, after asking the leak profile which of
-// them are proved leaked; it writes nothing when none is blocked.
-func (r *recorder) emitLeaks(reason, name string, self int64) {
+// than self) that are still there, after asking the leak profile which of
+// them are proved leaked: those blocked now, and those busy now that seen
+// saw blocked during the window. It writes nothing when there is none.
+func (r *recorder) emitLeaks(reason, name string, self int64, seen sightings) {
 	proof := queryLeaks()
-	var b strings.Builder
-	n := 0
-	for _, g := range ofTest(parseLabelled(dump()), name, self) {
-		if !g.blocked() || n == maxLeaks {
-			continue
-		}
-		n++
-		b.WriteString(g.text)
-		b.WriteString("\n\n")
-	}
-	if n == 0 {
+	texts := seen.leaks(ofTest(parseLabelled(dump()), name, self))
+	if len(texts) == 0 {
 		return
+	}
+	var b strings.Builder
+	for _, t := range texts {
+		b.WriteString(t)
+		b.WriteString("\n\n")
 	}
 	r.emit(&event.Event{Kind: event.KindLeak, Reason: reason, Test: name, Proof: proof, Dump: b.String()})
 }
 
 // maxLeaks bounds the goroutines one KindLeak lists.
 const maxLeaks = 200
+
+// sightings are the blocks of a test's goroutines as last seen blocked, by
+// goroutine ID, in the dumps taken while the test's end waits for them.
+type sightings map[int64]string
+
+// see notes the goroutines of gs that are blocked.
+func (s sightings) see(gs []labelled) {
+	for i := range gs {
+		if gs[i].blocked() {
+			s[gs[i].id] = gs[i].text
+		}
+	}
+}
+
+// leaks returns the blocks to report of gs, the goroutines left after the
+// window: each one blocked now as it is now (the leak profile's "(leaked)"
+// mark is in this dump only), and each one busy now but seen blocked
+// before as it was then. A goroutine a live ticker keeps waking is
+// runnable now and then, more often on a loaded machine; one never seen
+// blocked is working, not leaked.
+func (s sightings) leaks(gs []labelled) []string {
+	var out []string
+	for i := range gs {
+		if len(out) == maxLeaks {
+			break
+		}
+		if gs[i].blocked() {
+			out = append(out, gs[i].text)
+		} else if text, ok := s[gs[i].id]; ok {
+			out = append(out, text)
+		}
+	}
+	return out
+}
 
 // ofTest returns the goroutines of gs labelled as test name, other than
 // self, that run code of the target's modules: the standard library's and
