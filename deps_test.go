@@ -33,17 +33,18 @@ func TestDependencyDirection(t *testing.T) {
 		// The runner: builds and runs; knows nothing of findings.
 		{pkg: "tracer", may: []string{"tracer/event", "tracer/instrument"}},
 		{pkg: "analyzer/internal/gtrace"},
+		{pkg: "analyzer/internal/graph"},
 		{pkg: "analyzer/internal/gotext", may: []string{"tracer/event", "findings"}},
 		// The findings model: what every report and command speaks.
 		{pkg: "findings", may: []string{"tracer/event"}, never: []string{"github.com/spf13/", "github.com/google/pprof"}},
 		// The engine: from the runner's records to findings.
-		{pkg: "analyzer", may: []string{"tracer/event", "tracer/instrument", "tracer", "analyzer/internal/gtrace", "analyzer/internal/gotext", "findings"}},
+		{pkg: "analyzer", may: []string{"tracer/event", "tracer/instrument", "tracer", "analyzer/internal/gtrace", "analyzer/internal/gotext", "analyzer/internal/graph", "findings"}},
 		// Reports see findings, never the runner or the engine.
 		{pkg: "reports", may: []string{"tracer/event", "findings"}},
 		{pkg: "scenarios", may: []string{"tracer/event", "findings"}},
 		{pkg: "workshop", may: []string{"tracer/event", "findings", "scenarios"}, never: []string{"github.com/spf13/"}},
 		// The driver: everything below the commands.
-		{pkg: "diagnose", may: []string{"tracer/event", "tracer/instrument", "tracer", "analyzer/internal/gtrace", "analyzer/internal/gotext", "findings", "analyzer", "reports", "scenarios"},
+		{pkg: "diagnose", may: []string{"tracer/event", "tracer/instrument", "tracer", "analyzer/internal/gtrace", "analyzer/internal/gotext", "analyzer/internal/graph", "findings", "analyzer", "reports", "scenarios"},
 			never: []string{"github.com/spf13/"}},
 		// The commands fill options and call the driver: they do not read
 		// event logs, traces or profiles themselves.
@@ -80,7 +81,7 @@ func TestDependencyDirection(t *testing.T) {
 // TestEveryPackageHasARule: a new package gets a place on the ladder.
 func TestEveryPackageHasARule(t *testing.T) {
 	ruled := []string{"tracer/event", "tracer/lockrt", "tracer/instrument", "tracer", "analyzer/internal/gtrace", "analyzer/internal/gotext",
-		"findings", "analyzer", "reports", "scenarios", "workshop", "diagnose", "cmd", "internal/browsertest"}
+		"analyzer/internal/graph", "findings", "analyzer", "reports", "scenarios", "workshop", "diagnose", "cmd", "internal/browsertest"}
 	for _, p := range goList(t, "./...") {
 		rel, _ := strings.CutPrefix(p, "github.com/lockscope/lockscope")
 		rel = strings.TrimPrefix(rel, "/")

@@ -17,11 +17,12 @@
 // deadlocks it predicts to the mixed-deadlock check, which reports every
 // mixed deadlock (observed from the wait-for chains, among goroutines
 // parked at exit, predicted) and hands on the goroutines they explain to
-// the blocked-forever check.
+// the blocked-forever and lock-leak checks.
 //
 // The parsers of what the Go runtime writes as text (goroutine dumps, race
 // reports) are in internal/gotext, the execution-trace reader in
-// internal/gtrace.
+// internal/gtrace, the graph algorithms of the lock-order check in
+// internal/graph.
 //
 // # The model
 //
@@ -36,10 +37,10 @@
 //
 // # Lock-order cycles
 //
-// Cycles of any length are found by computing strongly connected components
-// (Tarjan) and enumerating simple cycles inside each component by
-// increasing length, with a bound on length, count and search steps; a
-// finding whose search was cut says so in Truncated. A cycle is reported
+// Cycles of any length are found (internal/graph) by computing strongly
+// connected components (Tarjan) and enumerating simple cycles inside each
+// component by increasing length, with a bound on length, count and search
+// steps; a finding whose search was cut says so in Truncated. A cycle is reported
 // only if every step can block (read/read steps block only when the class is
 // write-locked somewhere, because Go's RLock queues behind a waiting
 // writer), if it is not protected by a common gate lock, and if it is not

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/lockscope/lockscope/analyzer/internal/graph"
 	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
@@ -12,15 +13,12 @@ import (
 // keyed by class name; same-class edges are also kept per pair of
 // instances, keyed by instance (see instKey), since they are judged there.
 type orderGraph struct {
-	Class map[edgeKey]*orderEdge
-	Inst  map[edgeKey]*orderEdge
+	Class map[graph.Edge]*orderEdge
+	Inst  map[graph.Edge]*orderEdge
 	// instName and instClass describe the nodes of Inst.
 	instName  map[string]string
 	instClass map[string]string
 }
-
-// edgeKey is a directed edge between two node keys.
-type edgeKey struct{ From, To string }
 
 // orderEdge is "To was acquired while From was held", with every recorded
 // observation of it.
@@ -68,7 +66,7 @@ func instKey(p *proc, l event.Lock) string {
 
 // buildOrder builds the lock-order graph from every process's edges.
 func buildOrder(m *model) *orderGraph {
-	g := &orderGraph{Class: map[edgeKey]*orderEdge{}, Inst: map[edgeKey]*orderEdge{},
+	g := &orderGraph{Class: map[graph.Edge]*orderEdge{}, Inst: map[graph.Edge]*orderEdge{},
 		instName: map[string]string{}, instClass: map[string]string{}}
 	for _, p := range m.Procs {
 		handed := handedOff(p)
@@ -127,8 +125,8 @@ func (g *orderGraph) inst(p *proc, l event.Lock) string {
 	return k
 }
 
-func (g *orderGraph) add(m map[edgeKey]*orderEdge, from, to string, o *observation) {
-	k := edgeKey{from, to}
+func (g *orderGraph) add(m map[graph.Edge]*orderEdge, from, to string, o *observation) {
+	k := graph.Edge{From: from, To: to}
 	e := m[k]
 	if e == nil {
 		e = &orderEdge{From: from, To: to}
@@ -169,7 +167,7 @@ func (p *proc) markWritten() {
 }
 
 // sortedEdges returns m's edges ordered by From, then To.
-func sortedEdges(m map[edgeKey]*orderEdge) []*orderEdge {
+func sortedEdges(m map[graph.Edge]*orderEdge) []*orderEdge {
 	out := make([]*orderEdge, 0, len(m))
 	for _, e := range m {
 		out = append(out, e)
@@ -199,12 +197,12 @@ func sortedUnique(s []string) []string {
 
 // resultGraph is the lock-order graph as findings.json shows it. inCycle
 // holds the class edges of reported cycles.
-func (p *pass) resultGraph(inCycle map[edgeKey]bool) findings.Graph {
+func (p *pass) resultGraph(inCycle map[graph.Edge]bool) findings.Graph {
 	g := findings.Graph{Nodes: []findings.Node{}, Edges: []findings.Edge{}}
 	nodes := map[string]bool{}
 	for _, e := range sortedEdges(p.Model.Order.Class) {
 		nodes[e.From], nodes[e.To] = true, true
-		g.Edges = append(g.Edges, p.resultEdge(e, inCycle[edgeKey{e.From, e.To}]))
+		g.Edges = append(g.Edges, p.resultEdge(e, inCycle[graph.Edge{From: e.From, To: e.To}]))
 	}
 	for _, n := range sortedKeys(nodes) {
 		c := p.Model.Classes[n]

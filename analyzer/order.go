@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"github.com/lockscope/lockscope/analyzer/internal/graph"
 	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
@@ -9,7 +10,7 @@ import (
 // classes (cross-class cycles) or instances (same-class inversions).
 type orderLevel struct {
 	name  string // "class" or "instance"
-	edges map[edgeKey]*orderEdge
+	edges map[graph.Edge]*orderEdge
 	// class and display name a node key.
 	class, display func(key string) string
 	// heldKeys returns the node keys of an observation's held locks.
@@ -49,7 +50,7 @@ type cycle struct {
 
 // cycleEdges are the class edges of the reported lock-order cycles: the
 // lock-order check's result, which the graph marks.
-type cycleEdges map[edgeKey]bool
+type cycleEdges map[graph.Edge]bool
 
 func runOrder(p *pass, _ results) ([]findings.Finding, any, error) {
 	var out []findings.Finding
@@ -59,7 +60,7 @@ func runOrder(p *pass, _ results) ([]findings.Finding, any, error) {
 			out = append(out, p.cycleFinding(c))
 			if lv.name == "class" {
 				for i := range c.nodes {
-					inCycle[cycleEdge(c.nodes, i)] = true
+					inCycle[graph.CycleEdge(c.nodes, i)] = true
 				}
 			}
 		}
@@ -70,24 +71,23 @@ func runOrder(p *pass, _ results) ([]findings.Finding, any, error) {
 // findCycles searches every strongly connected component of lv's blocking
 // edges.
 func (p *pass) findCycles(lv *orderLevel) []*cycle {
-	var keys []edgeKey
+	var keys []graph.Edge
 	for k, e := range lv.edges {
 		if k.From != k.To && hasBlocking(e) {
 			keys = append(keys, k)
 		}
 	}
-	g := newDigraph(keys)
+	g := graph.New(keys)
 	var out []*cycle
-	for _, comp := range g.sccs() {
+	for _, comp := range g.SCCs() {
 		var found []*cycle
-		s := &cycleSearch{g: g.sub(comp), accept: func(nodes []string) bool {
+		note := graph.Cycles(g.Sub(comp), func(nodes []string) bool {
 			c := p.judge(lv, nodes)
 			if c != nil {
 				found = append(found, c)
 			}
 			return c != nil
-		}}
-		note := s.search()
+		})
 		for _, c := range found {
 			c.truncated = note
 		}
@@ -122,7 +122,7 @@ func (p *pass) judge(lv *orderLevel, nodes []string) *cycle {
 	}
 	c := &cycle{level: lv, nodes: nodes, in: in}
 	for i := range nodes {
-		obs := usable(lv, lv.edges[cycleEdge(nodes, i)], in)
+		obs := usable(lv, lv.edges[graph.CycleEdge(nodes, i)], in)
 		if len(obs) == 0 {
 			return nil
 		}

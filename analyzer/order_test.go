@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lockscope/lockscope/analyzer/internal/graph"
 	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
@@ -257,8 +258,8 @@ func TestDenseGraphBounded(t *testing.T) {
 		}
 	}
 	got := ofKind(analyze(t, f.input()), "lock-order-cycle")
-	if len(got) == 0 || len(got) > maxCycles {
-		t.Fatalf("got %d cycles, want 1..%d", len(got), maxCycles)
+	if len(got) == 0 || len(got) > graph.MaxCycles {
+		t.Fatalf("got %d cycles, want 1..%d", len(got), graph.MaxCycles)
 	}
 	for _, c := range got {
 		if c.Truncated == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lockscope/lockscope/analyzer/internal/graph"
 	"github.com/lockscope/lockscope/findings"
 	"github.com/lockscope/lockscope/tracer/event"
 )
@@ -23,7 +24,7 @@ func (p *pass) cycleFinding(c *cycle) findings.Finding {
 	if p.observedDeadlock(c) {
 		f.Confidence = findings.Observed
 	}
-	f.Title = "Lock-order cycle: " + cycleString(names)
+	f.Title = "Lock-order cycle: " + graph.CycleString(names)
 	if c.level.name == "instance" {
 		f.Title = fmt.Sprintf("Lock-order inversion between %d %s instances", len(names), c.level.class(c.nodes[0]))
 	}
@@ -210,7 +211,7 @@ func (p *pass) cycleAdvice(c *cycle, names []string) string {
 	k := len(names)
 	weak := 0
 	for i := range k {
-		if len(c.level.edges[cycleEdge(c.nodes, i)].Obs) < len(c.level.edges[cycleEdge(c.nodes, weak)].Obs) {
+		if len(c.level.edges[graph.CycleEdge(c.nodes, i)].Obs) < len(c.level.edges[graph.CycleEdge(c.nodes, weak)].Obs) {
 			weak = i
 		}
 	}
@@ -240,9 +241,9 @@ func (p *pass) cycleAdvice(c *cycle, names []string) string {
 // edgeCountsEqual reports whether every edge of the cycle was observed
 // equally often, so that no order is the majority's.
 func (c *cycle) edgeCountsEqual() bool {
-	n := len(c.level.edges[cycleEdge(c.nodes, 0)].Obs)
+	n := len(c.level.edges[graph.CycleEdge(c.nodes, 0)].Obs)
 	for i := range c.nodes {
-		if len(c.level.edges[cycleEdge(c.nodes, i)].Obs) != n {
+		if len(c.level.edges[graph.CycleEdge(c.nodes, i)].Obs) != n {
 			return false
 		}
 	}

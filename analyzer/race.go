@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -250,7 +251,7 @@ func raceLocks(v string, a, b raceSide) []string {
 		out = append(out, v)
 	}
 	for _, n := range append(a.heldNames(), b.heldNames()...) {
-		if !contains(out, n) {
+		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}
 	}

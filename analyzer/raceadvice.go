@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/lockscope/lockscope/analyzer/internal/gotext"
@@ -47,7 +48,7 @@ func raceAdvice(name string, a, b raceSide) string {
 	}
 	for _, s := range []raceSide{a, b} {
 		for _, h := range s.held {
-			if h.Read && s.acc.Write && contains(common, h.Name) {
+			if h.Read && s.acc.Write && slices.Contains(common, h.Name) {
 				return fmt.Sprintf("Both hold %s, but the write in %s holds only its read lock, which other readers share: take %s's write lock (Lock) there.", h.Name, s.where(), h.Name)
 			}
 		}

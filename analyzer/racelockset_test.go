@@ -3,6 +3,7 @@ package analyzer
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -160,7 +161,7 @@ func TestRaceLockset(t *testing.T) {
 			}
 			var vars []string
 			for _, c := range src.candidates(src.file(file), st[0].Line) {
-				if !c.local && !contains(vars, c.name) {
+				if !c.local && !slices.Contains(vars, c.name) {
 					vars = append(vars, c.name)
 				}
 			}
