@@ -62,6 +62,7 @@ func TestCorpusSameAsGoTest(t *testing.T) {
 	for _, toolchain := range []string{"local", "go1.27.3"} {
 		for _, c := range corpus {
 			t.Run(toolchain+"/"+c.name, func(t *testing.T) {
+				t.Parallel() // side by side with each other only: the parent is not parallel
 				dir, err := filepath.Abs(filepath.Join("testdata", "corpus", c.name, c.dir))
 				if err != nil {
 					t.Fatal(err)
