@@ -139,16 +139,20 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 	msg += ". " + leakProof(g, profile)
 	conf, sev, title := findings.Observed, findings.Error, fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, findings.ShortFunc(key.Func))
 	advice := foreverAdvice(reason, key)
+	locks, hint := []string{}, foreverHint(reason)
+	if name, note := lockWaitOf(pr, g.ID); note != "" {
+		locks, hint = []string{name}, note // the lock and its holder say more
+	}
 	switch {
 	case g.proven:
 		conf = findings.Proven
-		msg += " " + foreverHint(reason)
+		msg += " " + hint
 	case loop:
 		title = fmt.Sprintf("%s left %s running in select in %s", who, n, findings.ShortFunc(key.Func))
 		msg += " If one of the select's cases is a ticker or timer, it is a background loop the test never stopped."
 		advice = fmt.Sprintf("Stop the goroutine in %s when its owner is done: have a Close (or Stop) close a done channel or cancel a context that the select waits on, and call it in t.Cleanup in the test.", location(key))
 	default:
-		msg += " " + foreverHint(reason)
+		msg += " " + hint
 	}
 	var evs []findings.Evidence
 	waited := p.blockedFor(pr)
@@ -167,7 +171,7 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 		Kind: findings.KindBlockedForever, Severity: sev, Confidence: conf, Package: pr.Process.Package, Test: g.test,
 		Title:    title,
 		Message:  msg,
-		Locks:    []string{},
+		Locks:    locks,
 		Evidence: evs,
 		Advice:   advice,
 	}
@@ -247,4 +251,33 @@ func (p *pass) blockedFor(pr *proc) func(g *leakG) string {
 		}
 		return ""
 	}
+}
+
+// lockWaitOf names the instrumented lock leaked goroutine id of pr waits
+// for, by the last lock snapshot, and says who holds it, pointing at the
+// lock-leak finding when the holder ended holding it; "" when the
+// goroutine waits for no instrumented lock.
+func lockWaitOf(pr *proc, id int64) (class, note string) {
+	snap := latestSnapshot(pr)
+	if snap == nil {
+		return "", ""
+	}
+	w := newWaitFor(pr, snap)
+	g := w.gs[id]
+	if g == nil || g.Waiting == nil {
+		return "", ""
+	}
+	note = "It waits for " + pr.InstName(*g.Waiting)
+	alive := gotext.StackByID(gotext.ParseDump(snap.Dump))
+	for i, h := range w.on[id] {
+		sep := ", held by"
+		if i > 0 {
+			sep = " and"
+		}
+		note += fmt.Sprintf("%s goroutine %d", sep, h)
+		if _, ok := alive[h]; !ok && snap.Dump != "" {
+			note += ", which ended without unlocking it (see the lock-leak finding)"
+		}
+	}
+	return pr.ClassName(*g.Waiting), note + "."
 }

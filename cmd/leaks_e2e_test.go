@@ -91,6 +91,12 @@ func TestLeakCorpus(t *testing.T) {
 			t.Errorf("%s: findings %s, want one mixed-deadlock on %s", name, summarize(&findings.Result{Findings: fs}), lock)
 		}
 	}
+	// A goroutine leaked waiting for a lock names the lock and its holder,
+	// which ended holding it: the lock-leak finding is the cause.
+	if fs := byTest["TestLeakMutexNeverUnlocked"]; len(fs) != 1 || len(fs[0].Locks) != 1 || fs[0].Locks[0] != "TestLeakMutexNeverUnlocked.mu" ||
+		!strings.Contains(fs[0].Message, "which ended without unlocking it") {
+		t.Errorf("TestLeakMutexNeverUnlocked: findings %s, want one naming the lock and its ended holder", summarize(&findings.Result{Findings: fs}))
+	}
 	if fs := byTest["TestLeakGlobalChannel"]; len(fs) > 0 && !strings.Contains(fs[0].Message, "still blocked when the test ended") {
 		t.Errorf("unproved leak's message does not say it was still blocked when the test ended: %s", fs[0].Message)
 	}
