@@ -92,8 +92,9 @@ func (p *pass) leakFindings(pr *proc, skip map[int64]bool) ([]findings.Finding, 
 		groups[k] = append(groups[k], g)
 	}
 	var out []findings.Finding
+	waits := p.leakWaitsOf(pr)
 	for _, k := range keys {
-		out = append(out, p.testLeakFinding(pr, groups[k], profile))
+		out = append(out, p.testLeakFinding(pr, groups[k], profile, waits))
 	}
 	return out, covered
 }
@@ -106,7 +107,7 @@ func leakReason(g *leakG) string {
 	return g.State
 }
 
-func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Finding {
+func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool, waits *leakWaits) findings.Finding {
 	g := gs[0]
 	stack := trim(g.Frames)
 	key := p.keyFrame(stack)
@@ -140,7 +141,7 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 	conf, sev, title := findings.Observed, findings.Error, fmt.Sprintf("%s leaked %s blocked on %s in %s", who, n, reason, findings.ShortFunc(key.Func))
 	advice := foreverAdvice(reason, key)
 	locks, hint := []string{}, foreverHint(reason)
-	if name, note := lockWaitOf(pr, g.ID); note != "" {
+	if name, note := waits.lock(g.ID); note != "" {
 		locks, hint = []string{name}, note // the lock and its holder say more
 	}
 	switch {
@@ -155,12 +156,11 @@ func (p *pass) testLeakFinding(pr *proc, gs []*leakG, profile bool) findings.Fin
 		msg += " " + hint
 	}
 	var evs []findings.Evidence
-	waited := p.blockedFor(pr)
 	for i, b := range gs {
 		if i == maxListed {
 			break
 		}
-		role := fmt.Sprintf("goroutine %d %s%s", b.ID, state, waited(b))
+		role := fmt.Sprintf("goroutine %d %s%s", b.ID, state, waits.blockedFor(b))
 		if b.CreatedBy.Func != "" {
 			role += ", created at " + location(b.CreatedBy)
 		}
@@ -217,67 +217,77 @@ func blameTest(f *findings.Finding, test string) {
 	f.ID = findings.Fingerprint(f.Kind, []string{f.ID, "test=" + test}, nil)
 }
 
-// blockedFor returns what says, for a leaked goroutine of pr, how long it
-// had been blocked when the target ended or was stopped (" for 2.999s"):
-// the lock snapshot's record for a lock wait, else the execution trace,
-// else the dump's own minutes; "" when none of them knows.
-func (p *pass) blockedFor(pr *proc) func(g *leakG) string {
-	var w *waitFor
-	if snap := latestSnapshot(pr); snap != nil {
-		w = newWaitFor(pr, snap)
-	}
-	inTrace := map[int64]*gtrace.Goroutine{}
-	sum := p.traceOf(pr)
-	if sum != nil {
-		for i := range sum.Goroutines {
-			if g := &sum.Goroutines[i]; g.State == gtrace.StateWaiting {
-				inTrace[g.ID] = g
-			}
-		}
-	}
-	return func(g *leakG) string {
-		if w != nil {
-			if eg := w.gs[g.ID]; eg != nil {
-				if s := w.waited(eg); s != "" {
-					return s
-				}
-			}
-		}
-		if tg := inTrace[g.ID]; tg != nil {
-			return " " + traceWait(sum, tg)
-		}
-		if g.Wait != "" {
-			return " for " + g.Wait
-		}
-		return ""
-	}
+// leakWaits is what pr's last lock snapshot and execution trace say of
+// its leaked goroutines' waits, read once for all its leak findings.
+type leakWaits struct {
+	pr      *proc
+	w       *waitFor                // nil without a lock snapshot
+	alive   map[int64]*gotext.Stack // the snapshot's dump; nil without one
+	sum     *gtrace.Summary
+	inTrace map[int64]*gtrace.Goroutine // waiting at the trace's end
 }
 
-// lockWaitOf names the instrumented lock leaked goroutine id of pr waits
-// for, by the last lock snapshot, and says who holds it, pointing at the
-// lock-leak finding when the holder ended holding it; "" when the
-// goroutine waits for no instrumented lock.
-func lockWaitOf(pr *proc, id int64) (class, note string) {
-	snap := latestSnapshot(pr)
-	if snap == nil {
+func (p *pass) leakWaitsOf(pr *proc) *leakWaits {
+	lw := &leakWaits{pr: pr, sum: p.traceOf(pr), inTrace: map[int64]*gtrace.Goroutine{}}
+	if snap := latestSnapshot(pr); snap != nil {
+		lw.w = newWaitFor(pr, snap)
+		if snap.Dump != "" {
+			lw.alive = gotext.StackByID(gotext.ParseDump(snap.Dump))
+		}
+	}
+	if lw.sum != nil {
+		for i := range lw.sum.Goroutines {
+			if g := &lw.sum.Goroutines[i]; g.State == gtrace.StateWaiting {
+				lw.inTrace[g.ID] = g
+			}
+		}
+	}
+	return lw
+}
+
+// blockedFor says how long leaked goroutine g had been blocked when the
+// target ended or was stopped (" for 2.999s"): the lock snapshot's record
+// for a lock wait, else the execution trace, else the dump's own minutes;
+// "" when none of them knows.
+func (lw *leakWaits) blockedFor(g *leakG) string {
+	if lw.w != nil {
+		if eg := lw.w.gs[g.ID]; eg != nil {
+			if s := lw.w.waited(eg); s != "" {
+				return s
+			}
+		}
+	}
+	if tg := lw.inTrace[g.ID]; tg != nil {
+		return " " + traceWait(lw.sum, tg)
+	}
+	if g.Wait != "" {
+		return " for " + g.Wait
+	}
+	return ""
+}
+
+// lock names the instrumented lock leaked goroutine id waits for, by the
+// lock snapshot, and says who holds it, pointing at the lock-leak finding
+// when the holder ended holding it; "" when it waits for no instrumented
+// lock.
+func (lw *leakWaits) lock(id int64) (class, note string) {
+	if lw.w == nil {
 		return "", ""
 	}
-	w := newWaitFor(pr, snap)
-	g := w.gs[id]
+	g := lw.w.gs[id]
 	if g == nil || g.Waiting == nil {
 		return "", ""
 	}
-	note = "It waits for " + pr.InstName(*g.Waiting)
-	alive := gotext.StackByID(gotext.ParseDump(snap.Dump))
-	for i, h := range w.on[id] {
+	note = "It waits for " + lw.pr.InstName(*g.Waiting)
+	for i, h := range lw.w.on[id] {
 		sep := ", held by"
 		if i > 0 {
 			sep = " and"
 		}
 		note += fmt.Sprintf("%s goroutine %d", sep, h)
-		if _, ok := alive[h]; !ok && snap.Dump != "" {
+		if _, ok := lw.alive[h]; !ok && lw.alive != nil {
 			note += ", which ended without unlocking it (see the lock-leak finding)"
 		}
 	}
-	return pr.ClassName(*g.Waiting), note + "."
+	return lw.pr.ClassName(*g.Waiting), note + "."
 }
